@@ -1,0 +1,3 @@
+from listenwell.cli import main
+
+main()

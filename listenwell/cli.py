@@ -1,0 +1,101 @@
+"""The `listenwell` command line: one typer app; each stage registers its own commands.
+
+Commands live beside their stage (recorder/cli.py, transcribe/cli.py, analysis/cli.py);
+this module only assembles them and turns user errors into one line and an exit code.
+Heavy imports (faster-whisper, sounddevice, onnxruntime) happen inside the commands so
+that `listenwell --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from listenwell import __version__
+from listenwell.errors import UserError
+
+# Whether --debug was given: tracebacks are shown instead of one-line errors.
+DEBUG = {"on": False}
+
+
+def error_line(message: str) -> None:
+    """Print a user-facing error as one line on stderr."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+
+
+class _Group(TyperGroup):
+    """Turns errors into one line and an exit code; --debug shows the traceback instead."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as e:
+            if DEBUG["on"]:
+                raise
+            error_line(str(e))
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            error_line("interrupted")
+            raise typer.Exit(130) from None
+        except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as e:  # an unexpected failure: still one line, unless --debug
+            if DEBUG["on"]:
+                raise
+            error_line(f"{type(e).__name__}: {e} (run with --debug for the traceback)")
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="listenwell",
+    help="Record, transcribe and review informational interviews, privately, on this machine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"listenwell {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Record, transcribe and review informational interviews, privately, on this machine."""
+    DEBUG["on"] = debug
+    # Recordings and transcripts are personal data: everything we create is owner-only.
+    os.umask(0o077)
+
+
+def _register_stages() -> None:
+    from analysis.cli import register as register_analysis
+    from recorder.cli import register as register_recorder
+    from transcribe.cli import register as register_transcribe
+
+    register_recorder(app)
+    register_transcribe(app)
+    register_analysis(app)
+
+
+_register_stages()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - outside a command
+        error_line("interrupted")
+        sys.exit(130)

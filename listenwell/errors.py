@@ -1,0 +1,24 @@
+"""Errors a user can cause: the command line prints them as one line and exits non-zero."""
+
+
+class UserError(Exception):
+    """Something the user can fix (bad path, no consent, malformed plan...).
+
+    The message is one line that says what is wrong and what to do about it.
+    Exit code 2 follows the convention for usage errors.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class PlanError(UserError):
+    """A plan file that cannot be read; the message names the file and line."""
+
+
+class AudioError(UserError):
+    """An audio file that cannot be decoded, or holds no audio."""

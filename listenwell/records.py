@@ -1,0 +1,129 @@
+"""The records that flow between stages: audio -> transcript -> report.
+
+Each stage reads the previous stage's JSON file from the interview folder into these
+dataclasses and writes its own. Times are seconds from the start of the audio, as floats.
+Field names match the JSON contract documented in README.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+TRANSCRIPT_SCHEMA = 1
+
+INTERVIEWER = "interviewer"
+INTERVIEWEE = "interviewee"
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float
+    speaker: str | None = None
+
+
+@dataclass
+class Segment:
+    id: int
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    speaker: str | None = None
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+
+
+@dataclass
+class Turn:
+    """A stretch of speech by one speaker (speech only: silences are not inside turns)."""
+
+    start: float
+    end: float
+    speaker: str
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class AudioInfo:
+    file: str  # name inside the interview folder
+    sha256: str
+    duration_s: float
+    sample_rate: int
+    channels: int
+
+
+@dataclass
+class Transcript:
+    audio: AudioInfo
+    model: str
+    settings: dict[str, Any]
+    language: str | None
+    segments: list[Segment]
+    turns: list[Turn] = field(default_factory=list)
+    # How speakers were found and named: {"method": ..., "interviewer_by": ..., ...}.
+    speakers: dict[str, Any] = field(default_factory=dict)
+    created_at: str = ""
+    tool_version: str = ""
+    schema: int = TRANSCRIPT_SCHEMA
+
+    @property
+    def has_speakers(self) -> bool:
+        return bool(self.turns)
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for s in self.segments for w in s.words]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        # schema first so that a person opening the file sees the version at once
+        return {"schema": d.pop("schema"), **d}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Transcript:
+        segments = [
+            Segment(**{**s, "words": [Word(**w) for w in s.get("words", [])]})
+            for s in d["segments"]
+        ]
+        return cls(
+            audio=AudioInfo(**d["audio"]),
+            model=d["model"],
+            settings=d.get("settings", {}),
+            language=d.get("language"),
+            segments=segments,
+            turns=[Turn(**t) for t in d.get("turns", [])],
+            speakers=d.get("speakers", {}),
+            created_at=d.get("created_at", ""),
+            tool_version=d.get("tool_version", ""),
+            schema=d.get("schema", TRANSCRIPT_SCHEMA),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> Transcript:
+        from listenwell.errors import UserError
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UserError(f"{path}: no transcript yet; run `listenwell transcribe` first") from None
+        except (OSError, ValueError) as e:
+            raise UserError(f"{path}: not a readable transcript ({e}); rerun `listenwell transcribe --force`") from None
+        if not isinstance(data, dict) or data.get("schema") != TRANSCRIPT_SCHEMA:
+            raise UserError(
+                f"{path}: transcript schema {data.get('schema') if isinstance(data, dict) else '?'} "
+                f"is not {TRANSCRIPT_SCHEMA}; rerun `listenwell transcribe --force`"
+            )
+        try:
+            return cls.from_dict(data)
+        except (KeyError, TypeError) as e:
+            raise UserError(f"{path}: transcript is missing {e}; rerun `listenwell transcribe --force`") from None

@@ -1,0 +1,1 @@
+"""The recorder stage of listenwell."""

@@ -1,0 +1,1 @@
+"""The transcribe stage of listenwell."""
