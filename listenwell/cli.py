@@ -82,12 +82,14 @@ def _main(
 
 def _register_stages() -> None:
     from analysis.cli import register as register_analysis
+    from analysis.compare_cli import register as register_compare
     from recorder.cli import register as register_recorder
     from transcribe.cli import register as register_transcribe
 
     register_recorder(app)
     register_transcribe(app)
     register_analysis(app)
+    register_compare(app)  # list, compare
 
 
 _register_stages()

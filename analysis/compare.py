@@ -1,0 +1,226 @@
+"""Across interviews: the 360-degree view of a career (`listenwell compare`).
+
+`build_comparison(paths)` reads every interview's report (computing it in memory for a
+transcribed folder that has none) and returns one plain dict: the interviews in date order,
+a matrix of questions x interviews (answer length, a speaker-attributed excerpt and where
+it starts in the recording), coverage (questions nobody asked, single perspectives,
+missing levels and companies) and the interviewer's own trend. compare_render.py turns it
+into Markdown, HTML and CSV.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from analysis.compare_load import InterviewInfo, describe, find_interviews
+from analysis.compare_match import Scorer, match_questions, pick_pairs, scorer
+from analysis.compare_trend import trend
+from listenwell import __version__
+from listenwell.errors import UserError
+from listenwell.plan import LEVELS
+from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript
+
+EXCERPT_CHARS = 240
+EXCERPT_SENTENCES = 2
+
+
+def build_comparison(paths: list[Path]) -> dict[str, Any]:
+    """The comparison of the interviews named by `paths` (folders, or parents of folders)."""
+    folders, warnings = find_interviews(paths)
+    if not folders:
+        where = ", ".join(str(p) for p in paths) or "."
+        raise UserError(f"no interview folders in {where}; give interview folders or a folder that holds them")
+    infos = [describe(f, want_report=True) for f in folders]
+    ready = sorted((i for i in infos if i.report is not None), key=lambda i: (i.date or "9999", i.name))
+    pending = [i for i in infos if i.report is None]
+    sc = scorer()
+
+    interviews = [_interview(n, info) for n, info in enumerate(ready, start=1)]
+    slots = match_questions([info.report.get("questions") or [] for info in ready], sc)
+    transcripts = [_transcript(info) for info in ready]
+    rows = [{"key": s.key, "text": s.text, "priority": s.priority, "ids": sorted(s.ids), "cells": {}} for s in slots]
+    for n, info in enumerate(ready):
+        key = interviews[n]["key"]
+        for slot, row in zip(slots, rows, strict=True):
+            if n in slot.members:
+                row["cells"][key] = _cell(slot.members[n], slot.how[n], slot.score[n], info, transcripts[n])
+        open_rows = [(slot, row) for slot, row in zip(slots, rows, strict=True) if n not in slot.members]
+        followups = _followups(open_rows, info, transcripts[n], sc)
+        for slot, row in open_rows:
+            row["cells"][key] = followups.get(slot.key)
+
+    notes = [f"{w}" for w in warnings]
+    for info in pending:
+        notes.append(f"{info.folder.path}: pending, {info.pending}")
+    if len(ready) == 1:
+        notes.append("Only one interview so far: interviews with more people, above, beside and "
+                     "below the role and at other companies, give the 360-degree view.")
+    return {
+        "schema": 1,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "tool_version": __version__,
+        "similarity": sc.name,
+        "interviews": interviews,
+        "pending": [{**i.as_dict(), "reason": i.pending} for i in pending],
+        "skipped": warnings,
+        "questions": rows,
+        "coverage": coverage(rows, interviews, [i.as_dict() for i in pending]),
+        "trend": trend(interviews),
+        "notes": notes,
+    }
+
+
+def _interview(n: int, info: InterviewInfo) -> dict[str, Any]:
+    report = info.report or {}
+    talk = report.get("talk") or {}
+    budget = report.get("time_budget") or {}
+    return {
+        **info.as_dict(),
+        "key": f"i{n}",
+        "label": info.label,
+        "interviewer": info.interviewer or None,
+        "report": info.report_source,
+        "audio": str(info.folder.audio_path) if info.folder.audio_path else None,
+        "target_share": talk.get("target_share"),
+        "planned_min": budget.get("planned_min"),
+        "actual_min": budget.get("actual_min"),
+        "over_min": budget.get("over_min"),
+        "priority_first": report.get("priority_first"),
+        "planned": len(report.get("questions") or []),
+        "asked": sum(1 for q in report.get("questions") or [] if q.get("asked")),
+        "followups": len(report.get("followups") or []),
+    }
+
+
+def _transcript(info: InterviewInfo) -> Transcript | None:
+    if not info.folder.transcript_path.is_file():
+        return None
+    try:
+        return Transcript.load(info.folder.transcript_path)
+    except UserError:
+        return None
+
+
+def _cell(q: dict, how: str, score: float, info: InterviewInfo, transcript: Transcript | None) -> dict[str, Any]:
+    asked = bool(q.get("asked"))
+    cell = {"id": q.get("id"), "planned_text": q.get("text"), "in_plan": True, "asked": asked,
+            "match": how, "score": score, "at_s": _r(q.get("asked_at_s")), "answer_s": _r(q.get("answer_s")),
+            "start_s": None, "excerpt": []}
+    if asked:
+        start = q.get("answer_start_s")
+        if start is None:
+            start = q.get("asked_at_s")
+        end = q.get("answer_end_s")
+        if end is None and start is not None and q.get("answer_s") is not None:
+            end = start + q["answer_s"]
+        cell["start_s"] = _r(start)
+        cell["excerpt"] = excerpt(transcript, start, end, info, q.get("answer_excerpt"))
+    return cell
+
+
+def _followups(open_rows: list, info: InterviewInfo, transcript: Transcript | None, sc: Scorer) -> dict[str, Any]:
+    """Cells for questions this interview did not plan but asked anyway, as follow-ups.
+
+    Only clear matches count (the scorer's accept threshold): a follow-up is free speech,
+    and a wrong cell would put someone's answer under the wrong question.
+    """
+    followups = [f for f in (info.report or {}).get("followups") or [] if f.get("text")]
+    scores = sc.scores([row["text"] for _, row in open_rows], [f["text"] for f in followups])
+    cells = {}
+    for r, k, score in pick_pairs(scores, sc.accept, sc.accept):
+        f = followups[k]
+        start = f.get("at_s")
+        end = start + f["answer_s"] if start is not None and f.get("answer_s") is not None else None
+        cells[open_rows[r][1]["key"]] = {
+            "id": None, "planned_text": None, "in_plan": False, "asked": True, "match": "followup",
+            "score": round(score, 3), "at_s": _r(start), "answer_s": _r(f.get("answer_s")), "start_s": _r(start),
+            "asked_text": f.get("text"), "excerpt": excerpt(transcript, start, end, info, None)}
+    return cells
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 2)
+
+
+def speaker_name(label: str | None, info: InterviewInfo) -> str:
+    if label == INTERVIEWEE:
+        return info.interviewee or "interviewee"
+    if label == INTERVIEWER:
+        return info.interviewer or "interviewer"
+    return label or "unknown speaker"
+
+
+def excerpt(transcript: Transcript | None, start: float | None, end: float | None,
+            info: InterviewInfo, fallback: str | None) -> list[dict[str, Any]]:
+    """The first sentences of an answer as [{speaker, at_s, text}], one item per speaker run.
+
+    Taken from the transcript's words between start and end, so each run is attributed to
+    whoever said it; without a transcript, the report's own excerpt, as the interviewee's.
+    """
+    runs: list[dict[str, Any]] = []
+    if transcript is not None and start is not None:
+        stop = end if end is not None else start + 60.0
+        for seg in transcript.segments:
+            if seg.end <= start or seg.start >= stop:
+                continue
+            words = seg.words or []
+            pieces = ([(w.start, w.word, w.speaker or seg.speaker) for w in words
+                       if w.start >= start - 0.05 and w.start < stop]
+                      if words else [(seg.start, seg.text, seg.speaker)])
+            for at, word, spk in pieces:
+                if runs and runs[-1]["label"] == spk:
+                    runs[-1]["text"] += word if word.startswith(" ") else " " + word
+                else:
+                    runs.append({"label": spk, "at_s": round(at, 2), "text": word.strip()})
+    if not runs and fallback:
+        runs = [{"label": INTERVIEWEE, "at_s": _r(start), "text": fallback}]
+    out, sentences, chars = [], 0, 0
+    for run in runs:
+        text = " ".join(run["text"].split())
+        parts = re.findall(r"[^.!?]+[.!?]*", text)
+        kept = []
+        for part in parts:
+            if sentences >= EXCERPT_SENTENCES or chars >= EXCERPT_CHARS:
+                break
+            part = part.strip()
+            if not part:
+                continue
+            kept.append(part)
+            chars += len(part)
+            sentences += 1 if part[-1] in ".!?" else 0
+        if kept:
+            text = " ".join(kept)
+            if len(text) > EXCERPT_CHARS:
+                text = text[: EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+            out.append({"speaker": speaker_name(run["label"], info), "role": run["label"],
+                        "at_s": run["at_s"], "text": text})
+        if sentences >= EXCERPT_SENTENCES or chars >= EXCERPT_CHARS:
+            break
+    return out
+
+
+def coverage(rows: list[dict], interviews: list[dict], pending: list[dict]) -> dict[str, Any]:
+    """What the set of interviews has not covered yet."""
+    asked_in = {r["key"]: [k for k, c in r["cells"].items() if c and c["asked"]] for r in rows}
+    people = interviews + pending  # a pending interview still counts for who was reached
+    levels = Counter(p["level"] for p in people if p.get("level"))
+    companies: dict[str, list[str]] = {}
+    for p in people:
+        if p.get("company"):
+            companies.setdefault(p["company"].strip().casefold(), []).append(p["company"].strip())
+    company_counts = {names[0]: len(names) for names in companies.values()}
+    return {
+        "never_asked": [r["key"] for r in rows if not asked_in[r["key"]]],
+        "one_perspective": [r["key"] for r in rows if len(asked_in[r["key"]]) == 1] if len(interviews) > 1 else [],
+        "asked_by": asked_in,
+        "levels": {lv: levels.get(lv, 0) for lv in LEVELS},
+        "levels_missing": [lv for lv in LEVELS if not levels.get(lv)],
+        "level_unknown": [p.get("interviewee") or Path(p["folder"]).name for p in people if not p.get("level")],
+        "companies": company_counts,
+        "company_unknown": [p.get("interviewee") or Path(p["folder"]).name for p in people if not p.get("company")],
+        "one_company": len(company_counts) == 1 and len(people) > 1,
+    }

@@ -1,0 +1,121 @@
+"""`listenwell list` and `listenwell compare`: many interviews at once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from listenwell.errors import UserError
+
+
+def register(app: typer.Typer) -> None:
+    """Add `list` and `compare` to the listenwell app."""
+    app.command("list")(list_interviews)
+    app.command("compare")(compare)
+
+
+def list_interviews(
+    parent: Path = typer.Argument(Path("."), help="Folder that holds interview folders (default: here)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+) -> None:
+    """List every interview in a folder: date, who, company, level, duration, share, stage.
+
+    Example: listenwell list interviews/
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from analysis.compare_load import describe, interview_children, non_interview_children
+    from analysis.compare_render import clock, pct
+    from listenwell.folder import InterviewFolder
+
+    if not parent.exists():
+        raise UserError(f"{parent}: no such folder")
+    if not parent.is_dir():
+        raise UserError(f"{parent}: not a folder; give the folder that holds your interviews")
+    folder = InterviewFolder(parent)
+    folders = [folder] if folder.is_interview() else interview_children(parent)
+    others = [] if folder.is_interview() else non_interview_children(parent)
+    infos = sorted((describe(f) for f in folders), key=lambda i: (i.date or "9999", i.name))
+    if as_json:
+        typer.echo(json.dumps([i.as_dict() for i in infos], indent=2, ensure_ascii=False))
+        return
+    # Off a terminal (a pipe, a file) rich assumes 80 columns; a list is read whole.
+    console = Console(width=None if sys.stdout.isatty() else 140)
+    if not infos:
+        console.print(f"No interviews in {parent}. Start one with `listenwell record` or `listenwell import`.")
+        return
+    table = Table(title=f"{len(infos)} interview{'s' if len(infos) != 1 else ''} in {parent}")
+    for name in ("Folder", "Date", "Interviewee", "Company", "Level", "Duration", "Their share", "Stage"):
+        table.add_column(name, no_wrap=name not in ("Interviewee", "Company"))
+    for i in infos:
+        table.add_row(i.name, i.date, i.interviewee, i.company, i.level, clock(i.duration_s),
+                      pct(i.interviewee_share), i.stage)
+    console.print(table)
+    if others:
+        console.print(f"[dim]{len(others)} other folder{'s' if len(others) != 1 else ''} skipped "
+                      f"(not interviews): {', '.join(p.name for p in others)}[/dim]")
+
+
+def compare(
+    dirs: list[Path] = typer.Argument(..., help="Interview folders, or one folder that holds them."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o",
+        help="Where to write compare.md/.html/.csv (default: the parent folder given, else here)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON too."),
+) -> None:
+    """Put interviews side by side: questions x interviewees, coverage and your own trend.
+
+    Example: listenwell compare interviews/ --out review/
+    """
+    from rich.console import Console
+
+    from analysis.compare import build_comparison
+    from analysis.compare_render import render_csv, render_html, render_md
+    from listenwell.folder import DIR_MODE, InterviewFolder, write_text
+
+    err = Console(stderr=True)
+    comp = build_comparison(dirs)
+    for warning in comp["skipped"]:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    for p in comp["pending"]:
+        err.print(f"[yellow]pending:[/yellow] {p['folder']}: {p['reason']}", highlight=False)
+    if not comp["interviews"]:
+        raise UserError(f"none of the {len(comp['pending'])} interviews can be compared yet: "
+                        "run `listenwell transcribe` and `listenwell report` on them first")
+
+    if out is None:
+        one_parent = len(dirs) == 1 and not InterviewFolder(dirs[0]).is_interview()
+        out = dirs[0] if one_parent else Path(".")
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out} is not a folder; choose another --out")
+    try:
+        out.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot create {out}: {e.strerror}; choose another --out") from None
+    written = []
+    for name, text in (("compare.md", render_md(comp)), ("compare.html", render_html(comp, out)),
+                       ("compare.csv", render_csv(comp))):
+        write_text(out / name, text)
+        written.append(out / name)
+
+    if as_json:
+        typer.echo(json.dumps(comp, indent=2, ensure_ascii=False))
+        return
+    console = Console()
+    ivs, cov = comp["interviews"], comp["coverage"]
+    console.print(f"Compared {len(ivs)} interview{'s' if len(ivs) != 1 else ''}: "
+                  + ", ".join(i["label"] for i in ivs), highlight=False)
+    console.print(f"{len(comp['questions'])} questions; never asked: {len(cov['never_asked'])}; "
+                  f"one perspective only: {len(cov['one_perspective'])}; levels missing: "
+                  f"{', '.join(cov['levels_missing']) or 'none'}", highlight=False)
+    if cov["one_company"]:
+        console.print(f"All interviews are at {next(iter(cov['companies']))}: talk to people at other companies too.")
+    console.print(comp["trend"]["sentence"], highlight=False)
+    for note in comp["notes"]:
+        if note.startswith("Only one interview"):
+            console.print(note, highlight=False)
+    console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)

@@ -1,0 +1,231 @@
+"""Finding interview folders and reading what each stage left in them (`list`, `compare`).
+
+Nothing here writes: a folder that is transcribed but not reported gets its report
+computed in memory, so comparing never changes someone's interview folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from listenwell.errors import UserError
+from listenwell.folder import InterviewFolder
+from listenwell.plan import Plan, load_plan
+from listenwell.records import INTERVIEWEE, Transcript
+
+REPORT_SCHEMA = 1
+
+
+@dataclass
+class InterviewInfo:
+    """One interview as `list` and `compare` see it."""
+
+    folder: InterviewFolder
+    stage: str  # created, recorded, transcribed, reported
+    interviewee: str = ""
+    interviewer: str = ""
+    role: str = ""
+    company: str = ""
+    level: str = ""
+    date: str = ""
+    duration_s: float | None = None
+    interviewee_share: float | None = None
+    report: dict[str, Any] | None = None
+    report_source: str | None = None  # "file" (report.json) or "computed" (in memory)
+    pending: str | None = None  # why it cannot be compared yet
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.folder.path.name
+
+    @property
+    def label(self) -> str:
+        """How the interview is named on screen: the interviewee, else the folder."""
+        return self.interviewee or self.name
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder.path),
+            "stage": self.stage,
+            "date": self.date or None,
+            "interviewee": self.interviewee or None,
+            "role": self.role or None,
+            "company": self.company or None,
+            "level": self.level or None,
+            "duration_s": _round(self.duration_s),
+            "interviewee_share": _round(self.interviewee_share, 3),
+            "pending": self.pending,
+        }
+
+
+def _round(x: float | None, digits: int = 1) -> float | None:
+    return None if x is None else round(float(x), digits)
+
+
+def find_interviews(paths: list[Path]) -> tuple[list[InterviewFolder], list[str]]:
+    """Interview folders named, or found one level below a named parent folder.
+
+    Returns the folders (each once, in the order given, children sorted by name) and a
+    warning per path that is neither an interview nor a folder holding interviews.
+    """
+    found: list[InterviewFolder] = []
+    warnings: list[str] = []
+    seen: set[Path] = set()
+
+    def add(folder: InterviewFolder) -> None:
+        key = folder.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append(folder)
+
+    for path in paths:
+        path = Path(path)
+        folder = InterviewFolder(path)
+        if not path.exists():
+            warnings.append(f"{path}: no such folder; skipped")
+        elif not path.is_dir():
+            warnings.append(f"{path}: not a folder; skipped")
+        elif folder.is_interview():
+            add(folder)
+        else:
+            children = interview_children(path)
+            if children:
+                for child in children:
+                    add(child)
+            else:
+                warnings.append(f"{path}: not an interview folder and holds none; skipped")
+    return found, warnings
+
+
+def interview_children(parent: Path) -> list[InterviewFolder]:
+    """Interview folders directly inside `parent`, sorted by name (hidden ones ignored)."""
+    try:
+        entries = sorted(p for p in Path(parent).iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return []
+    return [InterviewFolder(p) for p in entries if InterviewFolder(p).is_interview()]
+
+
+def non_interview_children(parent: Path) -> list[Path]:
+    """Folders directly inside `parent` that are not interviews (for `list` to mention)."""
+    try:
+        entries = sorted(p for p in Path(parent).iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return []
+    return [p for p in entries if not InterviewFolder(p).is_interview()]
+
+
+def describe(folder: InterviewFolder, want_report: bool = False) -> InterviewInfo:
+    """What is known about one interview, from its report, plan, transcript and metadata.
+
+    With want_report, a transcribed-but-not-reported folder gets its report computed in
+    memory (analysis.report.build_report); anything not yet transcribed is marked pending.
+    """
+    info = InterviewInfo(folder=folder, stage=folder.stage())
+    meta = folder.metadata()
+    plan = _plan(folder, info)
+    report = None
+    if info.stage == "reported":
+        report = _read_report(folder, info)
+        if report is not None:
+            info.report_source = "file"
+    elif info.stage == "transcribed" and want_report:
+        report = _compute_report(folder, info)
+    elif info.stage in ("created", "recorded"):
+        info.pending = f"not transcribed yet; run `listenwell transcribe {folder.path}`"
+    info.report = report
+
+    block = (report or {}).get("interview") or {}
+    for key in ("interviewee", "interviewer", "role", "company", "level", "date"):
+        value = block.get(key) or (getattr(plan, key, "") if plan else "") or meta.get(key) or ""
+        setattr(info, key, str(value).strip())
+    if not info.date:
+        stamp = meta.get("started_at") or meta.get("created_at") or ""
+        info.date = str(stamp)[:10]
+
+    transcript = None
+    if report is not None:
+        info.duration_s = report.get("duration_s")
+        info.interviewee_share = (report.get("talk") or {}).get("interviewee_share")
+    elif info.stage == "transcribed":
+        transcript = _transcript(folder, info)
+        if transcript is not None:
+            info.duration_s = transcript.audio.duration_s
+            info.interviewee_share = _share(transcript)
+    if info.duration_s is None:
+        info.duration_s = meta.get("duration_s") or _audio_duration(folder)
+    return info
+
+
+def _plan(folder: InterviewFolder, info: InterviewInfo) -> Plan | None:
+    if folder.plan_path is None:
+        return None
+    try:
+        return load_plan(folder.plan_path)
+    except UserError as e:
+        info.notes.append(str(e))
+        return None
+
+
+def _read_report(folder: InterviewFolder, info: InterviewInfo) -> dict[str, Any] | None:
+    try:
+        report = json.loads(folder.report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        info.pending = f"report.json is unreadable ({e}); rerun `listenwell report {folder.path}`"
+        return None
+    if not isinstance(report, dict) or report.get("schema") != REPORT_SCHEMA:
+        schema = report.get("schema") if isinstance(report, dict) else "?"
+        info.pending = f"report.json has schema {schema}, not {REPORT_SCHEMA}; rerun `listenwell report {folder.path}`"
+        return None
+    return report
+
+
+def _compute_report(folder: InterviewFolder, info: InterviewInfo) -> dict[str, Any] | None:
+    try:
+        from analysis.report import build_report
+    except ImportError:
+        info.pending = f"transcribed but not reported; run `listenwell report {folder.path}`"
+        return None
+    try:
+        report = build_report(folder)
+    except UserError as e:
+        info.pending = f"cannot analyse it yet: {e}"
+        return None
+    info.report_source = "computed"
+    return report
+
+
+def _transcript(folder: InterviewFolder, info: InterviewInfo) -> Transcript | None:
+    try:
+        return Transcript.load(folder.transcript_path)
+    except UserError as e:
+        info.notes.append(str(e))
+        return None
+
+
+def _share(transcript: Transcript) -> float | None:
+    """The interviewee's share of talk time (intervals.py definition), from speaker turns."""
+    from listenwell.intervals import shares, talk_time
+
+    by_speaker: dict[str, list[tuple[float, float]]] = {}
+    for t in transcript.turns:
+        by_speaker.setdefault(t.speaker, []).append((t.start, t.end))
+    if INTERVIEWEE not in by_speaker:
+        return None
+    return shares(talk_time(by_speaker))[INTERVIEWEE]
+
+
+def _audio_duration(folder: InterviewFolder) -> float | None:
+    audio = folder.audio_path
+    if audio is None:
+        return None
+    try:
+        import soundfile
+
+        return float(soundfile.info(str(audio)).duration)
+    except Exception:  # a format libsndfile cannot read (mp3 on old builds, m4a): unknown
+        return None

@@ -1,0 +1,222 @@
+"""Matching planned questions across interviews: by `id`, or by meaning when ids differ.
+
+Plans written at different times name the same question differently ("day" in one TOML
+plan, "q1" in a Markdown list). An id the user chose is trusted; generated ids (q1..qN,
+from Markdown plans or TOML questions without an id) say nothing, so those questions are
+matched by the similarity of their texts, one-to-one within each interview.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+GENERATED_ID = re.compile(r"q\d+")
+
+# Planned questions that mean the same thing score well above this with the lexical
+# similarity below; unrelated interview questions share only function words and score
+# under 0.2 (measured on tests/test_compare_match.py's pairs).
+MATCH_THRESHOLD = 0.34
+
+_STOP_WORDS = (
+    """a an the and or but of to in on at for with about from by as is are was were be been
+    being do does did done have has had what which who whom whose when where why how that this
+    these those it its you your yours i me my we our us they them their he she his her there
+    here if then so than too very can could would should will shall may might must just also
+    any some into out up down over more most much many such own same other each every all
+    both few like look looks think tell say describe"""
+)
+_STOP = set(_STOP_WORDS.split())
+
+# Words that people use interchangeably in informational-interview questions. Each group
+# is reduced to its first word so that the lexical overlap sees them as one.
+_SYNONYMS = [
+    "typical ordinary normal usual average regular everyday",
+    "day daily days",
+    "job role work position career profession occupation field line",
+    "enjoy love favourite favorite best rewarding like",
+    "hard hardest difficult challenging challenge tough worst frustrating",
+    "start began begin beginning starting started entry enter entering break get into beginner beginners newcomer junior",
+    "skill skills abilities ability competencies qualities strengths",
+    "future next ahead going coming trend trends change changing evolve evolving",
+    "advice advise suggest suggestion recommend recommendation tip tips",
+    "talk speak contact reach introduce meet",
+    "hours schedule pressure stress flexibility balance conditions environment culture",
+    "pay salary money compensation earn earning",
+    "learn learned learning study studied education training degree course",
+    "year years",
+]
+_CANON = {w: g.split()[0] for g in _SYNONYMS for w in g.split()}
+# Words that nearly every career question contains: they count, but for little.
+_GENERIC = {"job", "year", "people", "person", "thing", "way", "know", "want", "make",
+            "go", "take", "someone", "time", "kind"}
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to make 'working', 'works' and 'worked' agree."""
+    for suffix in ("ingly", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+    out = []
+    for w in words:
+        w = w.strip("'")
+        if not w or w in _STOP:
+            continue
+        out.append(_CANON.get(w) or stem(_CANON.get(stem(w), w)))
+    return out
+
+
+def lexical_similarity(a: str, b: str) -> float:
+    """0..1: overlap of content words (stems, synonym groups) blended with character trigrams."""
+    wa, wb = set(content_words(a)), set(content_words(b))
+    if not wa or not wb:
+        return 0.0
+    def weight(words: set[str]) -> float:
+        return sum(0.3 if w in _GENERIC else 1.0 for w in words)
+
+    dice = 2 * weight(wa & wb) / (weight(wa) + weight(wb))
+    ta, tb = _trigrams(" ".join(sorted(wa))), _trigrams(" ".join(sorted(wb)))
+    dot = sum(ta[g] * tb[g] for g in ta.keys() & tb.keys())
+    norm = math.sqrt(sum(v * v for v in ta.values())) * math.sqrt(sum(v * v for v in tb.values()))
+    cosine = dot / norm if norm else 0.0
+    return 0.7 * dice + 0.3 * cosine
+
+
+def _trigrams(text: str) -> Counter:
+    padded = f"  {text} "
+    return Counter(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+@dataclass
+class Scorer:
+    """Scores texts against texts (a matrix in 0..1) with the thresholds measured for it."""
+
+    name: str
+    accept: float  # a pair at or above this is the same question
+    floor: float  # a clear mutual best pair is accepted down to this
+    _matrix: Callable[[list[str], list[str]], np.ndarray]
+
+    def scores(self, a: list[str], b: list[str]) -> np.ndarray:
+        if not a or not b:
+            return np.zeros((len(a), len(b)))
+        return self._matrix(a, b)
+
+
+def scorer() -> Scorer:
+    """The report's own question similarity (analysis.question_map: wordllama embeddings
+    blended with lexical overlap, thresholds measured on its labelled paraphrases) when it
+    is there, else this module's lexical similarity."""
+    try:
+        from analysis.question_map import DEFAULT_PARAMS, LEXICAL_PARAMS, similarity
+    except ImportError:
+        return Scorer("lexical (content-word stems, synonym groups, trigrams)", MATCH_THRESHOLD,
+                      MATCH_THRESHOLD, _lexical_matrix)
+    _, method = similarity([["What does a typical day look like?"]], ["Walk me through an ordinary day."])
+    params = LEXICAL_PARAMS if method == "lexical" else DEFAULT_PARAMS
+
+    def matrix(a: list[str], b: list[str]) -> np.ndarray:
+        return similarity([[t] for t in a], b, params)[0]
+
+    return Scorer(f"{method} similarity from analysis.question_map", params.accept, params.floor, matrix)
+
+
+def _lexical_matrix(a: list[str], b: list[str]) -> np.ndarray:
+    return np.array([[lexical_similarity(x, y) for y in b] for x in a]).reshape(len(a), len(b))
+
+
+# A mutual best pair below `accept` must beat both runners-up by this much.
+MUTUAL_MARGIN = 0.08
+
+
+def pick_pairs(scores: np.ndarray, accept: float, floor: float) -> list[tuple[int, int, float]]:
+    """One-to-one pairs (row, column, score), best first: a pair is taken when it is clearly
+    similar, or when it is both sides' best choice by a margin (the structure of two plans
+    says more than one threshold)."""
+    pairs: list[tuple[int, int, float]] = []
+    if scores.size == 0:
+        return pairs
+    s = scores.astype(float).copy()
+    while True:
+        i, j = np.unravel_index(int(np.argmax(s)), s.shape)
+        best = float(s[i, j])
+        if not np.isfinite(best) or best < floor:
+            return pairs
+        row = np.delete(s[i], j)
+        col = np.delete(s[:, j], i)
+        runner = max([float(x) for x in np.concatenate([row, col]) if np.isfinite(x)], default=0.0)
+        if best >= accept or best - runner >= MUTUAL_MARGIN:
+            pairs.append((int(i), int(j), best))
+            s[i, :] = -np.inf
+            s[:, j] = -np.inf
+        else:
+            s[i, j] = -np.inf
+
+
+@dataclass
+class Slot:
+    """One row of the comparison: a question as it appears in one or more plans."""
+
+    key: str
+    text: str
+    priority: int
+    ids: set[str] = field(default_factory=set)  # ids chosen by users for it
+    members: dict[int, dict] = field(default_factory=dict)  # interview index -> its question
+    how: dict[int, str] = field(default_factory=dict)  # interview index -> "id" | "meaning" | "new"
+    score: dict[int, float] = field(default_factory=dict)
+
+
+def match_questions(plans: list[list[dict]], sc: Scorer | None = None) -> list[Slot]:
+    """Group the questions of several interviews into rows.
+
+    `plans[i]` is interview i's list of question dicts (each with `id`, `text`, `priority`,
+    as in report.json). Interviews are taken in the order given; each question joins the
+    row with its user-chosen id, else the most similar row this interview has not filled
+    yet (see pick_pairs), else starts a new row.
+    """
+    sc = sc or scorer()
+    slots: list[Slot] = []
+    for i, questions in enumerate(plans):
+        rest = []
+        for q in questions:
+            qid = str(q.get("id") or "")
+            slot = next((s for s in slots if qid in s.ids and i not in s.members), None)
+            if slot is not None and not GENERATED_ID.fullmatch(qid):
+                _join(slot, i, q, "id", 1.0)
+            else:
+                rest.append(q)
+        free = [s for s in slots if i not in s.members]
+        scores = sc.scores([q["text"] for q in rest], [s.text for s in free])
+        taken = set()
+        for n, k, score in pick_pairs(scores, sc.accept, sc.floor):
+            taken.add(n)
+            _join(free[k], i, rest[n], "meaning", score)
+        for n, q in enumerate(rest):
+            if n not in taken:
+                qid = str(q.get("id") or "")
+                own = qid and not GENERATED_ID.fullmatch(qid) and all(s.key != qid for s in slots)
+                slot = Slot(key=qid if own else f"row{len(slots) + 1}", text=q["text"],
+                            priority=int(q.get("priority") or 99))
+                slots.append(slot)
+                _join(slot, i, q, "new", 1.0)
+    first_seen = {id(s): n for n, s in enumerate(slots)}
+    return sorted(slots, key=lambda s: (s.priority, first_seen[id(s)]))
+
+
+def _join(slot: Slot, i: int, q: dict, how: str, score: float) -> None:
+    slot.members[i] = q
+    slot.how[i] = how
+    slot.score[i] = round(score, 3)
+    qid = str(q.get("id") or "")
+    if qid and not GENERATED_ID.fullmatch(qid):
+        slot.ids.add(qid)
+    slot.priority = min(slot.priority, int(q.get("priority") or 99))
