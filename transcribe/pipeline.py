@@ -1,0 +1,262 @@
+"""One interview folder's audio -> transcript.json (+ .srt .vtt .txt, speakers.rttm).
+
+ASR runs block by block (10 minutes, cut at the quietest moment near the end of each block)
+so that memory stays flat however long the recording is; segments stream out of
+faster-whisper as they are decoded and drive the progress bar. Then speaker attribution
+(transcribe.speakers, when present) and the exports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from listenwell import __version__
+from listenwell.errors import UserError
+from listenwell.folder import InterviewFolder, write_json, write_text
+from listenwell.plan import Plan, load_plan
+from listenwell.records import AudioInfo, Segment, Transcript, Word
+from transcribe.audio import SAMPLE_RATE, file_sha256, open_audio, stream_blocks
+from transcribe.exports import EXPORTS, to_rttm
+from transcribe.model import ResolvedModel, load_resolved, resolve_model
+
+BLOCK_S = 600.0  # audio transcribed per faster-whisper call: bounds memory on long files
+CUT_SEARCH_S = 20.0  # where to look for a quiet cut at the end of a block
+SILENCE_PEAK = 10 ** (-70 / 20)  # a block that never gets louder than -70 dBFS has no speech
+
+# progress(done_s, total_s): audio seconds transcribed so far, of the file's duration
+Progress = Callable[[float, float], None]
+
+
+@dataclass
+class TranscribeOptions:
+    model: str | None = None  # None: the bundled tiny.en; a faster-whisper name; a folder
+    language: str | None = None  # None: English for .en models, else detected
+    compute_type: str = "int8"
+    threads: int = 0  # 0: all cores
+    beam_size: int = 5
+    vad: bool = True
+    # Guards against Whisper's loops and invented text on silence (see docs/transcribe.md
+    # for what was measured): do not feed earlier text back as a prompt, skip silent
+    # stretches around suspicious segments.
+    condition_on_previous_text: bool = False
+    hallucination_silence_threshold: float | None = 2.0
+    no_speech_threshold: float = 0.6
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    plan_prompt: bool = False  # names/company/role from the plan as hotwords
+    speakers: Any = None  # transcribe.speakers.SpeakerOptions, when speaker attribution runs
+
+    def settings(self) -> dict[str, Any]:
+        """What the transcript depends on besides audio and model (the skip check compares)."""
+        d = dataclasses.asdict(self)
+        for k in ("model", "threads", "speakers"):
+            d.pop(k)
+        if self.speakers is not None and dataclasses.is_dataclass(self.speakers):
+            d["speakers"] = dataclasses.asdict(self.speakers)
+        return d
+
+    def whisper_kwargs(self) -> dict[str, Any]:
+        return dict(
+            language=self.language,
+            beam_size=self.beam_size,
+            vad_filter=self.vad,
+            word_timestamps=True,
+            condition_on_previous_text=self.condition_on_previous_text,
+            hallucination_silence_threshold=self.hallucination_silence_threshold,
+            no_speech_threshold=self.no_speech_threshold,
+            compression_ratio_threshold=self.compression_ratio_threshold,
+            log_prob_threshold=self.log_prob_threshold,
+        )
+
+
+def audio_of(folder: InterviewFolder) -> Path:
+    path = folder.audio_path
+    if path is None:
+        raise UserError(f"{folder.path}: no audio in this folder (expected audio.* or interview.json)")
+    return path
+
+
+def is_current(folder: InterviewFolder, model_label: str, options: TranscribeOptions) -> bool:
+    """True when transcript.json was made from this very audio, model and settings."""
+    if not folder.transcript_path.is_file():
+        return False
+    try:
+        old = Transcript.load(folder.transcript_path)
+    except UserError:
+        return False
+    audio = audio_of(folder)
+    return (
+        old.model == model_label
+        and old.settings == options.settings()
+        and old.audio.file == audio.name
+        and old.audio.sha256 == file_sha256(audio)
+        and all(folder.export_path(s).is_file() for s in EXPORTS)
+    )
+
+
+def folder_plan(folder: InterviewFolder) -> Plan | None:
+    return load_plan(folder.plan_path) if folder.plan_path else None
+
+
+def transcribe_folder(
+    folder: InterviewFolder,
+    options: TranscribeOptions,
+    progress: Progress | None = None,
+    model: Any = None,
+    resolved: ResolvedModel | None = None,
+) -> Transcript:
+    """ASR, speaker attribution (when available), then transcript.json and the exports.
+
+    `model` (a loaded WhisperModel) and `resolved` let a batch load the model once.
+    """
+    audio_path = audio_of(folder)
+    stream = open_audio(audio_path)
+    plan = folder_plan(folder)
+    resolved = resolved or resolve_model(options.model)
+    if model is None:
+        model = load_resolved(resolved, options.compute_type, options.threads)
+
+    segments, language = asr(model, stream, options, plan, progress)
+    transcript = Transcript(
+        audio=AudioInfo(
+            file=audio_path.name,
+            sha256=file_sha256(audio_path),
+            duration_s=round(stream.decoded_s, 3),
+            sample_rate=stream.source_rate,
+            channels=stream.channels,
+        ),
+        model=resolved.label,
+        settings=options.settings(),
+        language=language,
+        segments=segments,
+        created_at=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        tool_version=__version__,
+    )
+    if stream.truncated:  # damaged file: what decoded is transcribed; say where it stopped
+        folder.update_metadata(audio_truncated_at_s=round(stream.decoded_s, 3))
+
+    # ---- speaker attribution: transcribe.speakers fills segment/word speakers and turns --
+    transcript = attribute_speakers(transcript, audio_path, folder.metadata(), plan, options)
+
+    write_transcript(folder, transcript)
+    return transcript
+
+
+def attribute_speakers(
+    transcript: Transcript, audio_path: Path, meta: dict, plan: Plan | None, options: TranscribeOptions
+) -> Transcript:
+    """Who spoke when, from transcribe.speakers once that package provides `attribute`."""
+    import transcribe.speakers as speakers
+
+    attribute = getattr(speakers, "attribute", None)
+    if attribute is None:
+        return transcript
+    if options.speakers is None and hasattr(speakers, "SpeakerOptions"):
+        options.speakers = speakers.SpeakerOptions()
+    return attribute(transcript, audio_path, meta, plan, options.speakers)
+
+
+def write_transcript(folder: InterviewFolder, transcript: Transcript) -> list[Path]:
+    written = []
+    for suffix, render in EXPORTS.items():
+        write_text(folder.export_path(suffix), render(transcript))
+        written.append(folder.export_path(suffix))
+    if transcript.turns:
+        write_text(folder.path / "speakers.rttm", to_rttm(transcript, Path(transcript.audio.file).stem))
+        written.append(folder.path / "speakers.rttm")
+    # transcript.json last: its presence means the exports beside it are complete
+    write_json(folder.transcript_path, transcript.to_dict())
+    return [folder.transcript_path, *written]
+
+
+def _quiet_cut(audio: np.ndarray, search_s: float = CUT_SEARCH_S) -> int:
+    """Index of the quietest 0.3 s in the last `search_s` of a block: a pause between words."""
+    frame = SAMPLE_RATE // 10
+    start = max(0, len(audio) - int(search_s * SAMPLE_RATE))
+    tail = audio[start : start + (len(audio) - start) // frame * frame]
+    if len(tail) < 3 * frame:
+        return len(audio)
+    energy = np.square(tail.reshape(-1, frame), dtype=np.float32).mean(axis=1)
+    smooth = np.convolve(energy, np.ones(3, np.float32), mode="valid")
+    return start + (int(np.argmin(smooth)) + 1) * frame + frame // 2
+
+
+def _blocks(stream, block_s: float):
+    """(offset_s, audio) pieces of about block_s, each cut at a pause, the carry-over kept."""
+    carry = np.zeros(0, np.float32)
+    offset = 0
+    pending = None
+    for block in stream_blocks(stream, block_s):
+        if pending is not None:
+            audio = np.concatenate([carry, pending]) if len(carry) else pending
+            cut = _quiet_cut(audio)
+            yield offset / SAMPLE_RATE, audio[:cut]
+            offset += cut
+            carry = audio[cut:].copy()
+            del audio
+        pending = block
+    if pending is not None:
+        yield offset / SAMPLE_RATE, np.concatenate([carry, pending]) if len(carry) else pending
+
+
+def asr(model, stream, options: TranscribeOptions, plan: Plan | None, progress: Progress | None):
+    """Segments (with words) of the whole stream, and the language, block by block."""
+    total = stream.duration_hint or 0.0
+    kwargs = options.whisper_kwargs()
+    if options.plan_prompt and plan is not None and plan.vocabulary():
+        kwargs["hotwords"] = ", ".join(plan.vocabulary())
+    segments: list[Segment] = []
+    language = options.language
+    for offset, audio in _blocks(stream, BLOCK_S):
+        end_s = offset + len(audio) / SAMPLE_RATE
+        if len(audio) and float(np.abs(audio).max()) >= SILENCE_PEAK:
+            pieces, info = model.transcribe(audio, **kwargs)
+            language = language or info.language
+            for s in pieces:
+                segments.append(_segment(len(segments), s, offset))
+                if progress:
+                    progress(min(offset + s.end, end_s), max(total, end_s))
+        if progress:
+            progress(end_s, max(total, end_s))
+    if progress:
+        progress(stream.decoded_s, stream.decoded_s)
+    return segments, language
+
+
+def _segment(i: int, s, offset: float) -> Segment:
+    r = lambda t: round(t + offset, 3)  # noqa: E731 - times in the whole file, ms precision
+    return Segment(
+        id=i,
+        start=r(s.start),
+        end=r(s.end),
+        text=s.text.strip(),
+        words=[Word(r(w.start), r(w.end), w.word, round(w.probability, 4)) for w in s.words or []],
+        avg_logprob=round(s.avg_logprob, 4),
+        no_speech_prob=round(s.no_speech_prob, 4),
+        compression_ratio=round(s.compression_ratio, 4),
+    )
+
+
+@dataclass
+class Summary:
+    """One line about a finished transcript, for the command line."""
+
+    folder: Path
+    duration_s: float
+    segments: int
+    words: int
+    language: str | None
+    model: str
+    speakers: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, folder: InterviewFolder, t: Transcript) -> Summary:
+        return cls(folder.path, t.audio.duration_s, len(t.segments), len(t.words), t.language,
+                   t.model, t.speakers)

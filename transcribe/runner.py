@@ -1,0 +1,161 @@
+"""`listenwell transcribe` from start to end: targets -> jobs -> progress -> summary lines."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from listenwell.errors import UserError
+from transcribe.batch import (
+    Job,
+    Result,
+    audio_duration,
+    folder_for_target,
+    run_parallel,
+    run_serial,
+)
+from transcribe.model import default_threads, resolve_model
+from transcribe.pipeline import TranscribeOptions, audio_of, is_current
+
+
+def _debug() -> bool:
+    from listenwell.cli import DEBUG
+
+    return DEBUG["on"]
+
+
+def default_workers(n_jobs: int) -> int:
+    """One process per 4 cores (CTranslate2 uses up to ~4 threads well), at most one a file."""
+    return max(1, min(n_jobs, default_threads() // 4))
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+def run_transcribe(targets: list[str], *, model: str | None, language: str | None,
+                   compute_type: str, threads: int, workers: int, force: bool,
+                   quiet: bool) -> tuple[list[Result], int]:
+    """Transcribe every target; returns the results and the exit code."""
+    err = Console(stderr=True)
+    resolved = resolve_model(model)  # a missing model is one error for the whole batch
+    results: list[Result | None] = []
+    jobs: list[tuple[int, Job]] = []
+    probe = TranscribeOptions(model=model, language=language, compute_type=compute_type)
+    for target in targets:
+        try:
+            folder = folder_for_target(target)
+            audio_of(folder)
+            if not force and is_current(folder, resolved.label, probe):
+                results.append(Result(target, str(folder.path), "skipped"))
+                continue
+            if folder.path.name != os.path.basename(target.rstrip("/")) and not quiet:
+                err.print(f"{target}: interview folder {folder.path}/")
+            results.append(None)
+            jobs.append((len(results) - 1, Job(target, folder, audio_duration(folder))))
+        except UserError as e:
+            results.append(Result(target, None, "failed", str(e)))
+
+    if jobs:
+        workers = workers or default_workers(len(jobs))
+        workers = max(1, min(workers, len(jobs)))
+        options = TranscribeOptions(model=model, language=language, compute_type=compute_type,
+                                    threads=threads or default_threads(workers))
+        _run(jobs, workers, options, resolved, results, err, quiet)
+
+    final = [r for r in results if r is not None]
+    if not quiet:
+        _report(final, err)
+    failed = [r for r in final if r.status == "failed"]
+    code = 0 if not failed else (2 if all(r.user_error for r in failed) else 1)
+    if not _debug():
+        for r in final:
+            r.traceback = None
+    return final, code
+
+
+def _run(jobs, workers, options, resolved, results, err: Console, quiet: bool) -> None:
+    total = sum(j.duration_s for _, j in jobs) or 1.0
+    columns = [TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.completed:>6.0f}/{task.total:.0f} s of audio"),
+               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn()]
+    with Progress(*columns, console=err, disable=quiet, transient=False) as bar:
+        overall = bar.add_task(f"all {len(jobs)} files" if len(jobs) > 1 else "total",
+                               total=total, visible=len(jobs) > 1)
+        tasks: dict[int, int] = {}
+        done_s: dict[int, float] = {}
+
+        def on_progress(i: int, done: float, tot: float) -> None:
+            if i not in tasks:
+                tasks[i] = bar.add_task(jobs[i][1].folder.path.name[:30], total=tot or 1.0)
+            bar.update(tasks[i], completed=done, total=tot or 1.0)
+            done_s[i] = done
+            bar.update(overall, completed=sum(done_s.values()))
+
+        def on_done(i: int, result: Result) -> None:
+            results[jobs[i][0]] = result
+            if i in tasks:
+                bar.update(tasks[i], visible=result.status == "done")
+            done_s[i] = jobs[i][1].duration_s
+            bar.update(overall, completed=sum(done_s.values()))
+
+        job_list = [j for _, j in jobs]
+        if workers == 1:
+            run_serial(job_list, options, resolved, on_progress, on_done)
+        else:
+            if not quiet:
+                err.print(f"{workers} workers x {options.threads} threads")
+            run_parallel(job_list, workers, options, resolved, on_progress, on_done)
+
+
+def _report(results: list[Result], err: Console) -> None:
+    for r in results:
+        if r.status == "done":
+            s = r.summary
+            rtf = r.seconds / s["duration_s"] if s["duration_s"] else 0
+            extra = " (file ended early: damaged or truncated; the rest was transcribed)" if s.get("truncated") else ""
+            typer.echo(
+                f"transcribed {r.folder}: {_clock(s['duration_s'])} of audio, {s['segments']} segments, "
+                f"{s['words']} words, language {s['language']}, model {s['model']}, "
+                f"took {_clock(r.seconds)} (x{rtf:.2f} real time){extra}"
+            )
+        elif r.status == "skipped":
+            typer.echo(f"skipped {r.folder}: transcript is current (--force redoes it)")
+    done = [r for r in results if r.status == "done"]
+    if len(done) == 1 and len(results) == 1:
+        _preview(done[0].folder)
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        if r.traceback and _debug():
+            err.print(r.traceback, markup=False, highlight=False)
+    if failed:
+        if len(results) == 1:
+            err.print(f"[red]error:[/red] {failed[0].error}", highlight=False)
+        else:
+            err.print(f"[red]{len(failed)} of {len(results)} failed:[/red]", highlight=False)
+            for r in failed:
+                err.print(f"  {r.target}: {r.error}", markup=False, highlight=False)
+
+
+def _preview(folder: str, lines: int = 6) -> None:
+    from pathlib import Path
+
+    path = Path(folder) / "transcript.txt"
+    try:
+        text = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    shown = [t for t in text if t.strip()][:lines]
+    for t in shown:
+        typer.echo(f"  | {t[:110]}{'...' if len(t) > 110 else ''}")
+    typer.echo(f"  full text: {path}")
