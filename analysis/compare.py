@@ -133,13 +133,26 @@ def _followups(open_rows: list, info: InterviewInfo, transcript: Transcript | No
     cells = {}
     for r, k, score in pick_pairs(scores, sc.accept, sc.accept):
         f = followups[k]
-        start = f.get("at_s")
-        end = start + f["answer_s"] if start is not None and f.get("answer_s") is not None else None
+        start, end = _answer_window(transcript, f.get("at_s"))
         cells[open_rows[r][1]["key"]] = {
             "id": None, "planned_text": None, "in_plan": False, "asked": True, "match": "followup",
-            "score": round(score, 3), "at_s": _r(start), "answer_s": _r(f.get("answer_s")), "start_s": _r(start),
+            "score": round(score, 3), "at_s": _r(f.get("at_s")), "answer_s": _r(f.get("answer_s")), "start_s": _r(start),
             "asked_text": f.get("text"), "excerpt": excerpt(transcript, start, end, info, None)}
     return cells
+
+
+def _answer_window(transcript: Transcript | None, at: float | None) -> tuple[float | None, float | None]:
+    """Where the answer to a question asked at `at` runs: from the other side's first word
+    after it to the interviewer's next turn of three words or more (a follow-up's report
+    entry gives only when it was asked)."""
+    if transcript is None or at is None:
+        return at, None
+    words = [(w.start, w.speaker or s.speaker) for s in transcript.segments for w in s.words if w.start > at]
+    start = next((t for t, spk in words if spk != INTERVIEWER), None)
+    if start is None:
+        return at, None
+    later = [s for s in transcript.segments if s.start > start and s.speaker == INTERVIEWER and len(s.words) >= 3]
+    return start, (later[0].start if later else None)
 
 
 def _r(x: float | None) -> float | None:
@@ -223,4 +236,5 @@ def coverage(rows: list[dict], interviews: list[dict], pending: list[dict]) -> d
         "companies": company_counts,
         "company_unknown": [p.get("interviewee") or Path(p["folder"]).name for p in people if not p.get("company")],
         "one_company": len(company_counts) == 1 and len(people) > 1,
+        "pending": len(pending),
     }

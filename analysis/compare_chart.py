@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 W, H = 560, 230
-LEFT, RIGHT, TOP, PLOT_H = 48, 24, 16, 130
+LEFT, RIGHT, TOP, PLOT_H = 70, 70, 20, 130
 
 
 def trend_svg(trend: dict[str, Any]) -> str:
@@ -21,16 +21,16 @@ def trend_svg(trend: dict[str, Any]) -> str:
     def y(share: float) -> float:
         return TOP + PLOT_H * (1 - share)
 
-    parts = [f'<svg id="trend-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" '
+    parts = [f'<svg id="trend-chart" viewBox="0 0 {W} {H}" width="{W}" '
              f'height="{H}" role="img" aria-label="Interviewee share per interview">']
     for frac in (0, 0.5, 1):
-        parts.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(frac):.1f}" y2="{y(frac):.1f}" stroke="#e5e7eb"/>'
-                     f'<text x="{LEFT - 6}" y="{y(frac) + 4:.1f}" text-anchor="end">{round(frac * 100)}%</text>')
+        parts.append(f'<line x1="{LEFT - 30}" x2="{W - RIGHT}" y1="{y(frac):.1f}" y2="{y(frac):.1f}" stroke="#e5e7eb"/>'
+                     f'<text x="{LEFT - 34}" y="{y(frac) + 4:.1f}" text-anchor="end">{round(frac * 100)}%</text>')
     target = next((p["target_share"] for p in reversed(points) if p["target_share"]), None)
     if target:
         parts.append(f'<line class="target" x1="{LEFT}" x2="{W - RIGHT}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                      f'stroke="#15803d" stroke-dasharray="5 4"><title>target {round(target * 100)}%</title></line>'
-                     f'<text x="{W - RIGHT}" y="{y(target) - 4:.1f}" text-anchor="end" fill="#15803d">target</text>')
+                     f'<text x="{W - RIGHT + 6}" y="{y(target) + 4:.1f}" fill="#15803d">target</text>')
     known = [(x, p["interviewee_share"]) for x, p in zip(xs, points, strict=True) if p["interviewee_share"] is not None]
     if len(known) > 1:
         path = " ".join(f"{x:.1f},{y(s):.1f}" for x, s in known)

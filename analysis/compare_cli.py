@@ -71,18 +71,15 @@ def compare(
 
     Example: listenwell compare interviews/ --out review/
     """
-    from rich.console import Console
-
     from analysis.compare import build_comparison
     from analysis.compare_render import render_csv, render_html, render_md
     from listenwell.folder import DIR_MODE, InterviewFolder, write_text
 
-    err = Console(stderr=True)
     comp = build_comparison(dirs)
     for warning in comp["skipped"]:
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     for p in comp["pending"]:
-        err.print(f"[yellow]pending:[/yellow] {p['folder']}: {p['reason']}", highlight=False)
+        typer.secho(f"pending: {p['folder']}: {p['reason']}", fg=typer.colors.YELLOW, err=True)
     if not comp["interviews"]:
         raise UserError(f"none of the {len(comp['pending'])} interviews can be compared yet: "
                         "run `listenwell transcribe` and `listenwell report` on them first")
@@ -105,17 +102,15 @@ def compare(
     if as_json:
         typer.echo(json.dumps(comp, indent=2, ensure_ascii=False))
         return
-    console = Console()
     ivs, cov = comp["interviews"], comp["coverage"]
-    console.print(f"Compared {len(ivs)} interview{'s' if len(ivs) != 1 else ''}: "
-                  + ", ".join(i["label"] for i in ivs), highlight=False)
-    console.print(f"{len(comp['questions'])} questions; never asked: {len(cov['never_asked'])}; "
-                  f"one perspective only: {len(cov['one_perspective'])}; levels missing: "
-                  f"{', '.join(cov['levels_missing']) or 'none'}", highlight=False)
+    say = typer.echo
+    say(f"Compared {len(ivs)} interview{'s' if len(ivs) != 1 else ''}: " + ", ".join(i["label"] for i in ivs))
+    say(f"{len(comp['questions'])} questions; never asked: {len(cov['never_asked'])}; one perspective "
+        f"only: {len(cov['one_perspective'])}; levels missing: {', '.join(cov['levels_missing']) or 'none'}")
     if cov["one_company"]:
-        console.print(f"All interviews are at {next(iter(cov['companies']))}: talk to people at other companies too.")
-    console.print(comp["trend"]["sentence"], highlight=False)
+        say(f"All interviews are at {next(iter(cov['companies']))}: talk to people at other companies too.")
+    say(comp["trend"]["sentence"])
     for note in comp["notes"]:
         if note.startswith("Only one interview"):
-            console.print(note, highlight=False)
-    console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
+            say(note)
+    say("Wrote " + ", ".join(str(p) for p in written))

@@ -68,6 +68,8 @@ def coverage_lines(c: dict[str, Any], rows: list[dict], interviews: list[dict]) 
         else:
             lines.append("Every asked question has at least two perspectives.")
     levels = ", ".join(f"{lv} {n}" for lv, n in c["levels"].items())
+    if c.get("pending"):
+        levels += f" (counting {c['pending']} pending)"
     if c["levels_missing"]:
         lines.append(f"Levels: {levels}; missing: {', '.join(c['levels_missing'])} "
                      "(relative to the role you explore: talk to someone there too).")
@@ -115,7 +117,7 @@ def render_md(comp: dict[str, Any]) -> str:
             if cell is None or not cell["asked"]:
                 out.append(f"{head}: {cell_status(cell)}")
                 continue
-            how = " (asked as a follow-up)" if cell["match"] == "followup" else ""
+            how = f" (asked as a follow-up: “{cell['asked_text']}”)" if cell["match"] == "followup" else ""
             out.append(f"{head}: {clock(cell['answer_s']) or '?'} from {clock(cell['start_s'])}{how}")
             for run in cell["excerpt"]:
                 out.append(f"  - [{clock(run['at_s'])}] {run['speaker']}: “{run['text']}”")
@@ -226,7 +228,8 @@ def _html_cell(cell: dict[str, Any] | None, i: dict[str, Any], playable: bool) -
         ts = (f'<button type="button" class="ts" data-audio="audio-{key}" data-t="{run["at_s"]}" '
               f'title="Play from {clock(run["at_s"])}"{"" if playable else " disabled"}>{clock(run["at_s"])}</button>')
         lines.append(f'<p>{ts} <b>{e(run["speaker"])}:</b> {e(run["text"])}</p>')
-    tag = ' <span class="tag">follow-up</span>' if cell["match"] == "followup" else ""
+    tag = (f' <span class="tag" title="{e(cell["asked_text"])}">asked as a follow-up</span>'
+           if cell["match"] == "followup" else "")
     length = f'<span class="len" title="answer length">{clock(cell["answer_s"]) or "asked"}</span>{tag}'
     return f'<td class="cell asked" data-i="{key}">{length}{"".join(lines)}</td>'
 
@@ -235,7 +238,7 @@ CSS = """
 :root{--ink:#1d2330;--muted:#6b7280;--line:#e5e7eb;--accent:#2563eb;--ok:#15803d;--warn:#b45309}
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--ink);margin:0 auto;max-width:1200px;padding:24px}
 h1{margin:0 0 4px}h2{margin:28px 0 10px;font-size:1.2em}.muted{color:var(--muted)}small{display:block;color:var(--muted);font-weight:normal}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%}table.list td:nth-child(2){white-space:nowrap}th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
 table.list audio{height:32px;width:220px}.scroll{overflow-x:auto}
 table.matrix th:first-child{min-width:220px;max-width:320px}table.matrix td{min-width:200px}
 td.cell p{margin:4px 0}td.none,td.skipped{background:#fafafa}td.playing{background:#eff6ff}

@@ -98,9 +98,10 @@ def make_interview(root: Path, name: str, *, plan: str, plan_suffix: str = ".tom
     if report == "truth":
         write_json(folder.report_path, truth_report(folder, transcript, spans, script or [], asks or {}))
     else:
-        from analysis.report import build_report, write_report
+        from analysis.report import build_report
 
-        write_report(folder, build_report(folder))
+        # report.json is all that compare reads; write_report would render md/html too.
+        write_json(folder.report_path, build_report(folder))
     return folder
 
 
@@ -147,7 +148,9 @@ def truth_report(folder: InterviewFolder, transcript: Transcript, spans, script,
                  "interviewee_share": share.get(EE, 0.0), "target_share": plan.target_share, "other_s": 0.0},
         "questions": questions, "asked_order": asked_order,
         "skipped": [q["id"] for q in questions if not q["asked"]],
-        "followups": [],
+        "followups": [{"text": script[n][1], "at_s": spans[n][0],
+                       "answer_s": round(spans[n + 1][1] - spans[n + 1][0], 2) if n + 1 < len(script) else None}
+                      for n, (who, text) in enumerate(script) if who == ER and text.endswith("?") and n not in asks],
         "time_budget": {"planned_min": plan.minutes, "actual_min": round(actual, 2),
                         "over_min": round(actual - plan.minutes, 2) if plan.minutes else None,
                         "promise_ended_at_s": None, "asked_after_promise": []},
@@ -195,6 +198,8 @@ SCRIPT_B = [
     (EE, "Listening without leading. Writing short clear summaries. And a bit of statistics so that surveys do not fool you."),
     (ER, "Where do you see the profession going in the next five years?"),
     (EE, "More research done by designers themselves, with researchers as coaches. Tools will transcribe and tag for us, so judgement matters more."),
+    (ER, "And what is the pay like at Contoso?"),
+    (EE, "Fair for the region. Seniors earn more than most designers here."),
 ]
 ASKS_B = {0: "day", 2: "path", 4: "skills", 6: "future"}
 
