@@ -1,0 +1,136 @@
+"""Who talked how much: talk time, shares, monologues, interruptions, patience, pace.
+
+Everything is computed from speaker turns with the talk-time definition of
+listenwell/intervals.py (pauses under 0.5 s bridged, overlap counted for both), never from
+word counts or wall time. Pure functions over lists of turns.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from listenwell import intervals as iv
+from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
+
+MONOLOGUE_GAP_S = 2.0  # a speaker's pause shorter than this, with nobody else talking, continues the stretch
+INTERRUPT_OVERLAP_S = 0.3  # the interviewee must go on this long after the interviewer starts
+PATIENCE_MAX_S = 10.0  # longer silences are breaks, not a measure of patience
+
+
+@dataclass
+class Stretch:
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class TalkStats:
+    talk: dict[str, float]  # talk seconds per speaker label
+    interviewer_s: float
+    interviewee_s: float
+    other_s: float
+    interviewee_share: float | None  # None when the two sides are not both named
+    longest: dict[str, Stretch | None]  # per side: the longest stretch without the other speaking
+    interruptions: list[float] = field(default_factory=list)  # times the interviewer cut in
+    pauses: list[float] = field(default_factory=list)  # interviewee stops -> interviewer starts
+    interviewer_wpm: float | None = None
+    interviewee_wpm: float | None = None
+
+    @property
+    def patience_median_s(self) -> float | None:
+        return statistics.median(self.pauses) if self.pauses else None
+
+
+def by_speaker(turns: list[Turn]) -> dict[str, list[iv.Interval]]:
+    out: dict[str, list[iv.Interval]] = defaultdict(list)
+    for t in turns:
+        out[t.speaker].append((t.start, t.end))
+    return dict(out)
+
+
+def talk_in(turns: list[Turn], start: float, end: float) -> dict[str, float]:
+    """Talk seconds per speaker inside [start, end]."""
+    return {spk: iv.total(iv.crop(iv.talk_intervals(x), start, end)) for spk, x in by_speaker(turns).items()}
+
+
+def longest_stretch(own: list[iv.Interval], others: list[iv.Interval]) -> Stretch | None:
+    """The longest stretch of one speaker's talk that nobody else speaks into."""
+    talk = iv.talk_intervals(own)
+    others = iv.merge(others)
+    stretches: list[list[float]] = []
+    for s, e in talk:
+        if stretches and s - stretches[-1][1] < MONOLOGUE_GAP_S and not iv.crop(others, stretches[-1][1], s):
+            stretches[-1][1] = e
+        else:
+            stretches.append([s, e])
+    # a stretch ends where someone else speaks into it
+    pieces = [Stretch(a, b) for s, e in stretches for a, b in iv.subtract([(s, e)], others)]
+    return max(pieces, key=lambda x: x.duration, default=None)
+
+
+def interruptions(turns: list[Turn]) -> list[float]:
+    """Times at which the interviewer started talking while the interviewee was talking."""
+    spk = by_speaker(turns)
+    ee = iv.talk_intervals(spk.get(INTERVIEWEE, []))
+    out = []
+    for s, _ in iv.talk_intervals(spk.get(INTERVIEWER, [])):
+        if any(a < s and b > s + INTERRUPT_OVERLAP_S for a, b in ee):
+            out.append(s)
+    return out
+
+
+def pauses_before_interviewer(turns: list[Turn]) -> list[float]:
+    """For each time the interviewee stops and the interviewer speaks next: the silence between."""
+    spk = by_speaker(turns)
+    ee = iv.talk_intervals(spk.get(INTERVIEWEE, []))
+    er = iv.talk_intervals(spk.get(INTERVIEWER, []))
+    events = sorted([(s, e, INTERVIEWEE) for s, e in ee] + [(s, e, INTERVIEWER) for s, e in er])
+    out = []
+    for prev, nxt in zip(events, events[1:], strict=False):
+        if prev[2] == INTERVIEWEE and nxt[2] == INTERVIEWER:
+            gap = nxt[0] - prev[1]
+            if 0 <= gap <= PATIENCE_MAX_S:
+                out.append(gap)
+    return out
+
+
+def words_per_minute(transcript: Transcript, speaker: str, talk_s: float) -> float | None:
+    n = 0
+    for seg in transcript.segments:
+        if seg.words:
+            n += sum(1 for w in seg.words if (w.speaker or seg.speaker) == speaker and w.word.strip())
+        elif seg.speaker == speaker:
+            n += len(seg.text.split())
+    return round(n / (talk_s / 60), 1) if talk_s > 0 and n else None
+
+
+def talk_stats(transcript: Transcript) -> TalkStats:
+    turns = transcript.turns
+    spk = by_speaker(turns)
+    talk = iv.talk_time(spk)
+    er, ee = talk.get(INTERVIEWER, 0.0), talk.get(INTERVIEWEE, 0.0)
+    other = sum(v for k, v in talk.items() if k not in (INTERVIEWER, INTERVIEWEE))
+    named = INTERVIEWER in talk or INTERVIEWEE in talk
+    share = ee / (er + ee + other) if named and (er + ee + other) > 0 else None
+    longest = {}
+    for side in (INTERVIEWER, INTERVIEWEE):
+        others = [x for k, v in spk.items() if k != side for x in v]
+        longest[side] = longest_stretch(spk.get(side, []), others) if side in spk else None
+    return TalkStats(
+        talk=talk,
+        interviewer_s=er,
+        interviewee_s=ee,
+        other_s=other,
+        interviewee_share=share,
+        longest=longest,
+        interruptions=interruptions(turns),
+        pauses=pauses_before_interviewer(turns),
+        interviewer_wpm=words_per_minute(transcript, INTERVIEWER, er),
+        interviewee_wpm=words_per_minute(transcript, INTERVIEWEE, ee),
+    )
