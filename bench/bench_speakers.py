@@ -1,0 +1,229 @@
+"""Benchmark single-channel diarization (transcribe/speakers/diarize) on real and synthetic speech.
+
+Per case: talk-share error per speaker (percentage points, shares by the talk-time definition
+in listenwell/intervals.py, hypothesis speakers mapped to true ones for the largest overlap),
+DER (pyannote.metrics, 0.25 s collar, overlap scored), number of speakers found, and
+CPU-seconds per audio minute of diarization alone (not ASR). Peak RSS at the end.
+
+    .venv/bin/python bench/bench_speakers.py [--real-only] [--synth-only] [--oracle]
+        [--step 5] [--embed-s 3] [--threshold 0.7] [--json out.json]
+
+Real clips: ../shared/data (pyannote-sample; AMI dev00, dev01: 2 speakers; tst00, tst01: 4
+with heavy overlap), skipped when absent. Synthetic: samples/synth_conversation.py cases
+(espeak-ng voices, levels, noise, reverb, far speaker, 8 kHz phone, three people) plus the
+bundled sample interview, a monologue, silence and music.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import warnings
+from itertools import permutations
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared" / "data"
+
+from listenwell.intervals import shares, talk_time  # noqa: E402
+from listenwell.records import Turn  # noqa: E402
+
+
+def read_rttm(path: Path) -> dict[str, list[Turn]]:
+    out: dict[str, list[Turn]] = {}
+    for line in path.read_text().splitlines():
+        f = line.split()
+        if f and f[0] == "SPEAKER":
+            s, d = float(f[3]), float(f[4])
+            out.setdefault(f[1], []).append(Turn(s, s + d, f[7]))
+    return out
+
+
+def by_speaker(turns: list[Turn]) -> dict[str, list[tuple[float, float]]]:
+    out: dict[str, list[tuple[float, float]]] = {}
+    for t in turns:
+        out.setdefault(t.speaker, []).append((t.start, t.end))
+    return out
+
+
+def mapping(truth: list[Turn], hyp: list[Turn]) -> dict[str, str]:
+    """hyp label -> truth label maximising overlapping time (one to one)."""
+    from listenwell.intervals import intersect, total
+
+    tb, hb = by_speaker(truth), by_speaker(hyp)
+    tl, hl = list(tb), list(hb)
+    if not tl or not hl:
+        return {}
+    ov = np.array([[total(intersect(hb[h], tb[t])) for t in tl] for h in hl])
+    best, score = {}, -1.0
+    if len(hl) <= len(tl):
+        for perm in permutations(range(len(tl)), len(hl)):
+            s = sum(ov[i, j] for i, j in enumerate(perm))
+            if s > score:
+                best, score = {hl[i]: tl[j] for i, j in enumerate(perm)}, s
+    else:
+        for perm in permutations(range(len(hl)), len(tl)):
+            s = sum(ov[i, j] for j, i in enumerate(perm))
+            if s > score:
+                best, score = {hl[i]: tl[j] for j, i in enumerate(perm)}, s
+    return best
+
+
+def share_errors(truth: list[Turn], hyp: list[Turn]) -> dict[str, float]:
+    """Per true speaker: |hyp share - true share| in percentage points."""
+    m = mapping(truth, hyp)
+    ts = shares(talk_time(by_speaker(truth)))
+    hs = shares(talk_time(by_speaker(hyp)))
+    got = {t: 0.0 for t in ts}
+    for h, v in hs.items():
+        if h in m:
+            got[m[h]] += v
+    return {t: abs(got[t] - ts[t]) * 100 for t in ts}
+
+
+def der(truth: list[Turn], hyp: list[Turn], duration: float) -> float:
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    ref, h = Annotation(), Annotation()
+    for i, t in enumerate(truth):
+        ref[Segment(t.start, t.end), i] = t.speaker
+    for i, t in enumerate(hyp):
+        h[Segment(t.start, t.end), i] = t.speaker
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(DiarizationErrorRate(collar=0.25, skip_overlap=False)(ref, h, uem=Segment(0, duration)))
+
+
+def cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def real_cases():
+    import soundfile as sf
+
+    if not SHARED.is_dir():
+        print("(../shared/data absent: real clips skipped)")
+        return
+    truth = read_rttm(SHARED / "pyannote-sample/truth.rttm")["sample"]
+    a, sr = sf.read(SHARED / "pyannote-sample/audio.flac", dtype="float32")
+    yield "real/pyannote-sample", a, sr, truth
+    rttm = read_rttm(SHARED / "ami-dev/truth.rttm")
+    for name in ("dev00", "dev01", "tst00", "tst01"):
+        a, sr = sf.read(SHARED / f"ami-dev/{name}.flac", dtype="float32")
+        yield f"real/ami-{name}", a, sr, rttm[name]
+
+
+def synth_cases(seeds: list[int]):
+    import soundfile as sf
+
+    sample = ROOT / "samples/interview"
+    if (sample / "audio.flac").is_file():
+        a, sr = sf.read(sample / "audio.flac", dtype="float32")
+        yield "sample/interview", a, sr, [Turn(**t) for t in json.loads((sample / "truth.json").read_text())["turns"]]
+    try:
+        from samples.synth_conversation import CASES, make_conversation, make_monologue
+    except ImportError as e:
+        print(f"(synthetic conversations unavailable: {e})")
+        return
+    for seed in seeds:
+        for name, kw in CASES.items():
+            a, sr, turns = make_conversation(seed=seed, **kw)
+            yield f"synth/{name}/s{seed}", a, sr, turns
+    a, sr, turns = make_monologue(40.0, seed=seeds[0], reverb=True, noise_db=-45.0)
+    yield "synth/one-speaker", a, sr, turns
+    yield "synth/silence", np.zeros(16000 * 20, dtype=np.float32), 16000, []
+    yield "synth/music", music(20.0), 16000, []
+
+
+def music(seconds: float, sr: int = 16000) -> np.ndarray:
+    """Chords with a beat: harmonic, loud, not speech."""
+    t = np.arange(int(seconds * sr)) / sr
+    notes = [220.0, 277.2, 329.6, 246.9, 311.1, 370.0]
+    x = np.zeros_like(t)
+    for i, f in enumerate(notes):
+        on = ((t * 2 + i / 3) % 3) < 1.5
+        for h in (1, 2, 3):
+            x += on * np.sin(2 * np.pi * f * h * t) / (h * len(notes))
+    beat = np.exp(-((t % 0.5) * 30)) * np.random.default_rng(0).standard_normal(t.size) * 0.3
+    return (0.3 * (x + beat)).astype(np.float32)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--real-only", action="store_true")
+    ap.add_argument("--synth-only", action="store_true")
+    ap.add_argument("--oracle", action="store_true", help="pass the true number of speakers")
+    ap.add_argument("--seeds", type=int, nargs="*", default=[1])
+    ap.add_argument("--step", type=float)
+    ap.add_argument("--embed-s", type=float)
+    ap.add_argument("--threshold", type=float)
+    ap.add_argument("--speech-threshold", type=float)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+
+    from transcribe.speakers.diarize import Options, diarize
+
+    opts = Options()
+    if args.step:
+        opts.step_s = args.step
+    if args.embed_s:
+        opts.embed_s = args.embed_s
+    if args.threshold:
+        opts.cluster.threshold = args.threshold
+    if args.speech_threshold:
+        opts.speech_threshold = args.speech_threshold
+    diarize(np.zeros(16000 * 12, dtype=np.float32) + 0.01 * np.sin(np.arange(16000 * 12)), 16000)  # warm up
+
+    cases = []
+    if not args.synth_only:
+        cases += list(real_cases())
+    if not args.real_only:
+        cases += list(synth_cases(args.seeds))
+    print(f"{'case':32s} {'true':>4s} {'found':>5s} {'share err pp':>12s} {'DER %':>6s} {'CPU s/min':>9s}")
+    rows = []
+    for name, audio, sr, truth in cases:
+        duration = len(audio) / sr
+        n_true = len({t.speaker for t in truth})
+        c0 = cpu()
+        d = diarize(audio, sr, num_speakers=n_true if args.oracle and n_true else None, options=opts)
+        cpu_min = (cpu() - c0) / (duration / 60)
+        found = len({t.speaker for t in d.turns})
+        errs = share_errors(truth, d.turns) if truth else {}
+        err = max(errs.values()) if errs else 0.0
+        dr = der(truth, d.turns, duration) * 100 if truth else float("nan")
+        hyp_talk = sum(talk_time(by_speaker(d.turns)).values())
+        rows.append({"case": name, "true": n_true, "found": found, "share_err_pp": errs,
+                     "share_err_max_pp": err, "der_pct": dr, "cpu_s_per_min": cpu_min, "hyp_talk_s": hyp_talk})
+        extra = f"  (talk found {hyp_talk:.1f} s)" if not truth else ""
+        print(f"{name:32s} {n_true:4d} {found:5d} {err:12.1f} {dr:6.1f} {cpu_min:9.2f}{extra}")
+
+    def summary(prefix, only2=False):
+        sel = [r for r in rows if r["case"].startswith(prefix) and r["true"] > 0 and (not only2 or r["true"] == 2)]
+        if sel:
+            e = [v for r in sel for v in r["share_err_pp"].values()]
+            print(f"{prefix + (' 2-speaker' if only2 else ''):24s} share err mean {np.mean(e):.1f} pp, worst {max(e):.1f} pp; "
+                  f"DER mean {np.mean([r['der_pct'] for r in sel]):.1f} %; speakers right {sum(r['true'] == r['found'] for r in sel)}/{len(sel)}")
+
+    print()
+    summary("real", only2=True)
+    summary("real")
+    summary("synth")
+    summary("sample")
+    total_cpu = sum(r["cpu_s_per_min"] for r in rows) / max(1, len(rows))
+    print(f"CPU s per audio minute, mean over cases: {total_cpu:.2f}; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(f"torch imported: {'torch' in sys.modules}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Single-channel speaker diarization on onnxruntime (no torch, no network).
+
+    from transcribe.speakers.diarize import diarize, embed
+    d = diarize(audio, 16000)            # d.turns: [Turn(start, end, "S1"), ...]
+    voice = embed(clip, 16000)           # one L2-normalised voice embedding
+
+Models (bundled in transcribe/speakers/models, exported by tools/export_speaker_models.py):
+pyannote segmentation-3.0 (MIT) and CAM++ (Apache-2.0). See docs/speakers-diarization.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .pipeline import Diarization, Options, diarize_16k, to_16k
+
+__all__ = ["Diarization", "Options", "diarize", "embed"]
+
+
+def diarize(
+    audio: np.ndarray,
+    sample_rate: int = 16000,
+    num_speakers: int | None = None,
+    word_times: list[tuple[float, float]] | None = None,
+    progress: Callable[[float], None] | None = None,
+    options: Options | None = None,
+) -> Diarization:
+    """Who spoke when in a mono recording.
+
+    num_speakers forces the number of speakers (None: found from the voices). word_times,
+    (start, end) of the transcript's words in seconds, refine where turns change. progress,
+    if given, is called with the fraction done (0..1)."""
+    return diarize_16k(to_16k(audio, sample_rate), num_speakers, word_times, progress, options)
+
+
+def embed(audio: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
+    """One L2-normalised voice embedding of a clip of one person (e.g. a 15 s enrollment):
+    the mean CAM++ embedding of its speech, in pieces of up to 10 s."""
+    from . import segmentation as seg
+    from .embedding import embed_features, fbank, normalise
+
+    audio = to_16k(audio, sample_rate)
+    feats = fbank(audio)
+    if len(feats) < 30:
+        from listenwell.errors import UserError
+
+        raise UserError("the voice clip is too short; record at least a few seconds of speech")
+    speech = np.zeros(len(feats), dtype=bool)
+    for w in seg.segment(audio):
+        talking = w.active.any(axis=1)
+        centres = w.frame_centres()
+        fb = np.clip((centres - 200) // 160, 0, len(feats) - 1)
+        for d in range(-1, 2):  # segmentation frames are ~1.7 fbank frames apart
+            speech[np.clip(fb + d, 0, len(feats) - 1)[talking]] = True
+    frames = feats[speech] if speech.sum() >= 50 else feats
+    pieces = [frames[i : i + 1000] for i in range(0, len(frames), 1000)]
+    pieces = [p for p in pieces if len(p) >= 50] or [frames]
+    weights = np.array([len(p) for p in pieces], dtype=np.float32)
+    return normalise((embed_features(pieces) * weights[:, None]).sum(axis=0))

@@ -1,0 +1,29 @@
+"""The bundled ONNX models and their onnxruntime sessions (loaded once per process)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+SEGMENTATION = "segmentation.onnx"  # pyannote segmentation-3.0 (MIT), see models/NOTICE
+EMBEDDING = "campplus.onnx"  # CAM++ speaker embedding (Apache-2.0), see models/NOTICE
+
+
+@lru_cache(maxsize=4)
+def session(name: str, threads: int = 1):
+    """An onnxruntime session for a bundled model; one thread keeps CPU-seconds low and
+    leaves the other cores to speech recognition."""
+    import onnxruntime as ort
+
+    from listenwell.errors import UserError
+
+    path = MODELS_DIR / name
+    if not path.is_file():
+        raise UserError(f"speaker model {path} is missing; reinstall listenwell")
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.log_severity_level = 3
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])

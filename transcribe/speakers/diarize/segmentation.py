@@ -1,0 +1,86 @@
+"""Local speaker activity from pyannote segmentation-3.0 (ONNX), window by window.
+
+The model reads 10 s of audio and says, every 16.875 ms, which of up to three *local*
+speakers talk (none, one, or two at once: a "powerset" of 7 classes). Local speaker 1 in one
+window is not tied to local speaker 1 in the next: clustering their voice embeddings does that.
+It normalises each window's level itself, so quiet and distant speakers are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .models import SEGMENTATION, session
+
+SAMPLE_RATE = 16000
+WINDOW = 160000  # 10 s, the length the model was trained on
+FRAME_STEP = 270  # samples per output frame (16.875 ms)
+FRAME_CENTRE = 495  # samples from a window's start to the centre of its first frame
+# powerset class -> which of the 3 local speakers are active
+POWERSET = np.array(
+    [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]], dtype=bool
+)
+
+
+@dataclass
+class Window:
+    start: int  # first sample of the window in the recording
+    active: np.ndarray  # (frames, 3) bool: local speaker is talking in that frame
+    speech_prob: np.ndarray  # (frames,) probability that anyone talks
+
+    def frame_centres(self) -> np.ndarray:
+        """Centre of every frame, in samples from the start of the recording."""
+        return self.start + FRAME_CENTRE + FRAME_STEP * np.arange(len(self.active))
+
+
+def window_starts(n: int, step: int) -> list[int]:
+    """Starts of the windows covering n samples: every `step`, the last aligned to the end."""
+    if n <= WINDOW:
+        return [0]
+    starts = list(range(0, n - WINDOW, step))
+    if n - WINDOW - starts[-1] > step // 4:  # the last one ends with the recording
+        starts.append(n - WINDOW)
+    else:
+        starts[-1] = n - WINDOW
+    return starts
+
+
+def segment(
+    audio: np.ndarray,
+    step_s: float = 5.0,
+    speech_threshold: float = 0.5,
+    batch: int = 8,
+    progress: Callable[[float], None] | None = None,
+) -> list[Window]:
+    """Run the segmentation model over 16 kHz mono audio, one Window per 10 s chunk."""
+    sess = session(SEGMENTATION)
+    audio = np.asarray(audio, dtype=np.float32)
+    starts = window_starts(len(audio), int(step_s * SAMPLE_RATE))
+    length = min(WINDOW, len(audio))
+    out: list[Window] = []
+    for b in range(0, len(starts), batch):
+        chunk = starts[b : b + batch]
+        x = np.stack([audio[s : s + length] for s in chunk])
+        if length < SAMPLE_RATE:  # too short for the model's convolutions: pad with silence
+            x = np.pad(x, ((0, 0), (0, SAMPLE_RATE - length)))
+        logits = sess.run(None, {"waveform": x[:, None, :]})[0]
+        for s, lg in zip(chunk, logits, strict=True):
+            probs = np.exp(lg)  # the model ends in log-softmax
+            speech = 1.0 - probs[:, 0]
+            cls = np.argmax(probs, axis=1)
+            active = POWERSET[cls]
+            # the argmax may pick "nobody" while speech is likely (quiet voices): keep the
+            # most likely single speaker there
+            quiet = (cls == 0) & (speech >= speech_threshold)
+            if quiet.any():
+                best = 1 + np.argmax(probs[quiet][:, 1:4], axis=1)
+                active[quiet] = POWERSET[best]
+            active[speech < speech_threshold] = False
+            n_frames = max(0, (min(len(audio), s + length) - s - FRAME_CENTRE) // FRAME_STEP + 1)
+            out.append(Window(s, active[:n_frames], speech[:n_frames]))
+        if progress:
+            progress(min(1.0, (b + batch) / len(starts)))
+    return out
