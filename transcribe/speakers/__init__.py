@@ -1,0 +1,192 @@
+"""Who spoke when: speaker turns, a speaker on every word and segment, and who is who.
+
+    transcript = attribute(transcript, audio_path, meta, plan, SpeakerOptions())
+
+Two paths find the turns:
+- channels (channels.py): each channel is one person (interview.json `channels`, or
+  `--channels-are-speakers`); per-channel voice activity with crosstalk removed;
+- diarization (diarize/): one channel, speakers told apart by voice.
+Then naming.py decides who the interviewer is, and assign.py labels words and splits
+segments at speaker changes. Labels: "interviewer" / "interviewee" for two speakers,
+"S1".."Sn" otherwise (a lone speaker is "S1" unless their enrolled voice names them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from listenwell.plan import Plan
+from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
+
+from .assign import assign
+from .channels import channel_turns, same_signal
+from .naming import find_interviewer, load_enrollment
+
+SAMPLE_RATE = 16000
+RTTM_NAME = "speakers.rttm"
+
+
+@dataclass
+class SpeakerOptions:
+    enabled: bool = True  # False: --no-speakers
+    num_speakers: int | None = None  # --speakers N: force the count (diarization only)
+    channels_are_speakers: bool = False  # --channels-are-speakers
+    enrollment: str | None = None  # the enrolled voice file (default: naming.enrollment_path())
+    # Plain values only: the pipeline stores these options in transcript.settings (JSON).
+
+
+def attribute(
+    transcript: Transcript,
+    audio_path: Path,
+    meta: dict,
+    plan: Plan | None,
+    options: SpeakerOptions,
+    progress: Callable[..., Any] | None = None,
+) -> Transcript:
+    """The transcript with turns, a speaker on every word and segment, and `speakers`.
+    `progress` is handed to diarize()."""
+    if not options.enabled:
+        return replace(transcript, turns=[], speakers={"method": "none", "count": 0, "detail": "turned off (--no-speakers)"})
+    from transcribe.audio import decode_channels
+
+    audio = decode_channels(audio_path, sample_rate=SAMPLE_RATE)
+    return attribute_audio(transcript, audio, SAMPLE_RATE, meta, plan, options, progress)
+
+
+def _channel_labels(meta: dict, channels: int) -> list[str] | None:
+    """Labels from interview.json `channels`, when it names every channel distinctly."""
+    names = meta.get("channels")
+    ok = isinstance(names, list) and len(names) == channels and all(isinstance(n, str) and n for n in names)
+    return list(names) if ok and len(set(names)) == channels else None
+
+
+def attribute_audio(
+    transcript: Transcript,
+    audio: np.ndarray,
+    sample_rate: int,
+    meta: dict,
+    plan: Plan | None,
+    options: SpeakerOptions,
+    progress: Callable[..., Any] | None = None,
+) -> Transcript:
+    """attribute() on decoded audio: shape (channels, n) or (n,)."""
+    audio = audio[None, :] if audio.ndim == 1 else audio
+    detail: dict[str, Any] = {}
+    meta_labels = _channel_labels(meta, audio.shape[0])
+    wants_channels = options.channels_are_speakers or meta_labels is not None
+    centroids: dict[str, np.ndarray] = {}
+    if wants_channels and audio.shape[0] >= 2 and not same_signal(audio):
+        method = "channels"
+        labels = meta_labels or [f"S{i + 1}" for i in range(audio.shape[0])]
+        turns = channel_turns(audio, sample_rate, labels)
+        if options.num_speakers:
+            detail["note"] = "--speakers is ignored: each channel is one speaker"
+    else:
+        if wants_channels:
+            detail["note"] = (
+                "the recording has one channel" if audio.shape[0] < 2
+                else "the channels carry the same sound, so they are not one speaker each: diarized as one channel"
+            )
+        method = "diarization"
+        from transcribe.speakers.diarize import diarize
+
+        words = [(w.start, w.end) for w in transcript.words]
+        result = diarize(audio.mean(axis=0), sample_rate, num_speakers=options.num_speakers,
+                         word_times=words or None, progress=progress)
+        turns, centroids = list(result.turns), dict(result.centroids)
+        meta_labels = None
+
+    order = _by_first_appearance(turns)
+    segments = assign(transcript.segments, turns)
+    if not order:
+        return replace(transcript, segments=segments, turns=[], speakers={
+            "method": method, "count": 0, "interviewer_by": None, "interviewer": None,
+            "detail": {**detail, "note": detail.get("note", "no speech found")}})
+
+    if meta_labels and INTERVIEWER in order:
+        interviewer, by = INTERVIEWER, "metadata"
+    else:
+        if method == "channels" and not centroids and load_enrollment(_enrolled_path(options)) is not None:
+            centroids = _channel_centroids(audio, sample_rate, turns)
+        texts = {k: " ".join(s.text.strip() for s in segments if s.speaker == k) for k in order}
+        interviewer, by, naming = find_interviewer(
+            texts, order, centroids, load_enrollment(_enrolled_path(options)), plan)
+        detail.update(naming)
+
+    mapping = _names(order, interviewer) if not meta_labels else {k: k for k in order}
+    named = relabel_turns(turns, mapping)
+    return replace(
+        transcript,
+        segments=[replace(s, speaker=mapping.get(s.speaker, s.speaker),
+                          words=[replace(w, speaker=mapping.get(w.speaker, w.speaker)) for w in s.words])
+                  for s in segments],
+        turns=named,
+        speakers={
+            "method": method,
+            "count": len(order),
+            "interviewer_by": by if interviewer else None,
+            "interviewer": mapping.get(interviewer) if interviewer else None,
+            "labels": [mapping[k] for k in order],
+            "detail": detail,
+        },
+    )
+
+
+def _enrolled_path(options: SpeakerOptions) -> Path | None:
+    return Path(options.enrollment) if options.enrollment else None
+
+
+def _by_first_appearance(turns: list[Turn]) -> list[str]:
+    order: list[str] = []
+    for t in sorted(turns, key=lambda t: t.start):
+        if t.speaker not in order:
+            order.append(t.speaker)
+    return order
+
+
+def _names(order: list[str], interviewer: str | None) -> dict[str, str]:
+    """Raw labels -> transcript labels: interviewer/interviewee for two, S1..Sn otherwise."""
+    if len(order) == 2 and interviewer in order:
+        other = next(k for k in order if k != interviewer)
+        return {interviewer: INTERVIEWER, other: INTERVIEWEE}
+    if len(order) == 1 and interviewer:
+        return {interviewer: INTERVIEWER}
+    return {k: f"S{i + 1}" for i, k in enumerate(order)}
+
+
+def relabel_turns(turns: list[Turn], mapping: dict[str, str]) -> list[Turn]:
+    return sorted((Turn(t.start, t.end, mapping.get(t.speaker, t.speaker)) for t in turns),
+                  key=lambda t: (t.start, t.speaker))
+
+
+def relabel(transcript: Transcript, mapping: dict[str, str]) -> Transcript:
+    """The transcript with speaker labels renamed everywhere (turns, words, segments)."""
+    m = lambda k: mapping.get(k, k) if k is not None else None  # noqa: E731
+    return replace(
+        transcript,
+        turns=relabel_turns(transcript.turns, mapping),
+        segments=[replace(s, speaker=m(s.speaker), words=[replace(w, speaker=m(w.speaker)) for w in s.words])
+                  for s in transcript.segments],
+    )
+
+
+def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn]) -> dict[str, np.ndarray]:
+    """One voice embedding per channel speaker from that channel's own speech (for naming
+    by enrollment when the metadata does not say who is on which channel)."""
+    try:
+        from transcribe.speakers.diarize import embed
+    except ImportError:
+        return {}
+    out = {}
+    for c, label in enumerate(_by_first_appearance(turns)):
+        ch = int(label[1:]) - 1 if label.startswith("S") and label[1:].isdigit() else c
+        pieces = [audio[ch, int(t.start * sample_rate) : int(t.end * sample_rate)] for t in turns if t.speaker == label]
+        clip = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        if len(clip) >= sample_rate:
+            out[label] = embed(clip, sample_rate)
+    return out

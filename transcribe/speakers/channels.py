@@ -1,0 +1,129 @@
+"""Path 1: one person per channel (a call recorded as microphone + system audio).
+
+Each channel gets its own voice activity, but a channel also hears the other side: the
+remote voice leaks from the loudspeakers into the microphone, and a sidetone may carry the
+local voice into the call. A leak is the *same* sound, much quieter. So frame by frame
+(10 ms, smoothed over 50 ms) a channel owns a frame only when it is active above its own
+noise floor AND louder, relative to each other active channel, than that channel's leak
+into it would make it (the leak level is measured from the recording itself). Both own a
+frame only when both are clearly active on their own: real overlap, not crosstalk.
+
+A "stereo" file whose channels carry the same signal is not two speakers:
+`same_signal()` detects it so that the caller falls back to single-channel diarization.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from listenwell.records import Turn
+
+HOP_S = 0.01
+SMOOTH_FRAMES = 5  # 50 ms: steadier levels, and tolerant of a leak's small delay
+LEAK_MARGIN_DB = 10.0  # how far above its leak level a channel must be to count as its own
+MIN_ACTIVE_DB = 8.0  # a channel is active at least this far above its noise floor...
+ACTIVE_FRACTION = 0.15  # ...and at least this fraction of the way from floor to speech level
+ABSOLUTE_FLOOR_DB = -70.0  # dBFS; below this nothing is speech (digital silence, dither)
+FILL_GAP_S = 0.15  # gaps inside one channel's speech shorter than this are closed
+MIN_SPEECH_S = 0.08  # shorter blips (clicks, a cough's edge) are dropped
+SAME_SIGNAL_CORR = 0.95
+
+
+def same_signal(audio: np.ndarray) -> bool:
+    """Whether every channel carries (nearly) the same signal: a mono recording saved as
+    stereo, or a mix duplicated to both sides. Correlation of each channel with the first,
+    on short-time energy envelopes (robust to a tiny delay) and on the samples."""
+    if audio.ndim != 2 or audio.shape[0] < 2:
+        return True
+    ref = audio[0].astype(np.float64)
+    for other in audio[1:].astype(np.float64):
+        denom = np.sqrt(np.sum(ref**2) * np.sum(other**2))
+        if denom == 0:  # one side entirely silent: not two speakers either
+            return True
+        if abs(np.sum(ref * other)) / denom < SAME_SIGNAL_CORR:
+            return False
+    return True
+
+
+def frame_levels(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Level in dBFS per channel per 10 ms frame, smoothed: shape (channels, frames)."""
+    hop = max(1, int(round(sample_rate * HOP_S)))
+    n = audio.shape[1] // hop
+    x = audio[:, : n * hop].astype(np.float32).reshape(audio.shape[0], n, hop)
+    power = np.mean(x * x, axis=2)
+    kernel = np.ones(SMOOTH_FRAMES, np.float32) / SMOOTH_FRAMES
+    power = np.stack([np.convolve(p, kernel, mode="same") for p in power])
+    return 10 * np.log10(power + 1e-12)
+
+
+def _activity(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel: frames above that channel's noise floor (active), and frames clearly
+    loud (strong, used to measure leaks)."""
+    floor = np.percentile(levels, 10, axis=1, keepdims=True)
+    speech = np.percentile(levels, 99, axis=1, keepdims=True)
+    span = np.maximum(speech - floor, 0.0)
+    threshold = floor + np.maximum(MIN_ACTIVE_DB, ACTIVE_FRACTION * span)
+    active = (levels > threshold) & (levels > ABSOLUTE_FLOOR_DB)
+    strong = levels > floor + 0.6 * span
+    return active, strong
+
+
+def leak_levels(levels: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """leak[c, o]: how much quieter channel o's speech appears in channel c (dB, negative),
+    from the frames where o is loud. The lower quartile, because in most of those frames
+    c is silent and hears only the leak; where c speaks too the difference is higher."""
+    c = levels.shape[0]
+    leak = np.full((c, c), -np.inf)
+    for i in range(c):
+        for o in range(c):
+            if i != o and strong[o].sum() >= 20:
+                leak[i, o] = np.percentile(levels[i, strong[o]] - levels[o, strong[o]], 25)
+    return leak
+
+
+def _spans(mask: np.ndarray) -> list[tuple[float, float]]:
+    """True runs of a frame mask as (start, end) seconds."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(s * HOP_S, e * HOP_S) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _close_gaps(mask: np.ndarray) -> np.ndarray:
+    """Fill gaps shorter than FILL_GAP_S between speech frames."""
+    out = mask.copy()
+    spans = _spans(mask)
+    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+        if s2 - e1 < FILL_GAP_S:
+            out[int(round(e1 / HOP_S)) : int(round(s2 / HOP_S))] = True
+    return out
+
+
+def ownership(audio: np.ndarray, sample_rate: int, levels: np.ndarray | None = None) -> np.ndarray:
+    """Which channel speaks in each 10 ms frame: bool (channels, frames), crosstalk removed."""
+    if levels is None:
+        levels = frame_levels(audio, sample_rate)
+    active, strong = _activity(levels)
+    leak = leak_levels(levels, strong)
+    own = active.copy()
+    for i in range(levels.shape[0]):
+        for o in range(levels.shape[0]):
+            if i == o:
+                continue
+            # a frame of i that o's leak can explain is o's, unless o is silent there
+            above_leak = levels[i] - levels[o] > leak[i, o] + LEAK_MARGIN_DB
+            own[i] &= above_leak | ~active[o]
+    return own
+
+
+def channel_turns(audio: np.ndarray, sample_rate: int, labels: list[str]) -> list[Turn]:
+    """Speech turns, one label per channel (labels[i] for channel i), sorted by start."""
+    if audio.ndim != 2 or audio.shape[0] != len(labels):
+        raise ValueError("need one label per channel")
+    levels = frame_levels(audio, sample_rate)
+    own = ownership(audio, sample_rate, levels)
+    turns: list[Turn] = []
+    for label, mask in zip(labels, own, strict=True):
+        mask = _close_gaps(mask)
+        spans = _spans(mask)
+        turns += [Turn(round(s, 3), round(e, 3), label) for s, e in spans if e - s >= MIN_SPEECH_S]
+    turns.sort(key=lambda t: (t.start, t.speaker))
+    return turns

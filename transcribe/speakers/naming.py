@@ -1,0 +1,153 @@
+"""Path 3: which speaker is the interviewer.
+
+In order of trust:
+1. enrollment: the user's own voice, recorded once with `listenwell enroll`; the speaker
+   whose voice (centroid embedding) is nearest to it is the interviewer;
+2. planned questions: the speaker whose sentences match the plan's questions (lexically:
+   most of a question's content words in one sentence);
+3. most questions: the speaker who asks the most questions (a "?" from the recogniser,
+   or a sentence that opens like a question);
+4. first speaker: with no evidence at all, whoever spoke first (the interviewer usually
+   opens the conversation), and the transcript says so.
+Channel recordings whose metadata names each channel skip all this ("metadata").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from listenwell.folder import DIR_MODE, private_open
+from listenwell.plan import Plan
+
+ENROLL_MIN_SIMILARITY = 0.5  # cosine; below this the enrolled voice is no one here
+ENROLL_LONE_SIMILARITY = 0.6  # a lone speaker is named interviewer only when this close
+PLANNED_MIN_COVER = 0.5  # share of a planned question's content words found in a sentence
+PLANNED_MIN_WORDS = 2
+
+STOPWORDS = frozenset(
+    "a an the and or but if of to in on at for with by from as is are was were be been being "  # noqa: SIM905
+    "do does did done have has had i you he she it we they me my your our their this that these "
+    "those what which who whom whose when where why how there here so not no can could would "
+    "should will shall may might must about into over than then also just very really any some "
+    "more most much many such own same other all each both few tell say said like get got".split()
+)
+QUESTION_OPENERS = re.compile(
+    r"^(what|which|who|whom|whose|when|where|why|how|do|does|did|is|are|was|were|can|could|"
+    r"would|should|will|have|has|had|may|might|shall|tell me|walk me|talk me)\b",
+    re.IGNORECASE,
+)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z']+", text.lower()) if w not in STOPWORDS and len(w) > 2}
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
+
+
+def is_question(sentence: str) -> bool:
+    s = sentence.strip()
+    return s.endswith("?") or (bool(QUESTION_OPENERS.match(s)) and len(s.split()) >= 4 and not s.endswith("!"))
+
+
+def planned_matches(text: str, plan: Plan) -> int:
+    """How many of the plan's questions this speaker's text asks (each counted once)."""
+    qs = [(q.id, content_words(q.text)) for q in plan.questions]
+    asked: set[str] = set()
+    for s in sentences(text):
+        words = content_words(s)
+        for qid, qwords in qs:
+            common = len(words & qwords)
+            if qwords and common >= min(PLANNED_MIN_WORDS, len(qwords)) and common / len(qwords) >= PLANNED_MIN_COVER:
+                asked.add(qid)
+    return len(asked)
+
+
+def _unique_best(scores: dict[str, float]) -> str | None:
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] <= 0:
+        return None
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None
+    return ranked[0][0]
+
+
+def find_interviewer(
+    texts: dict[str, str],
+    order: list[str],
+    centroids: dict[str, np.ndarray] | None = None,
+    enrolled: np.ndarray | None = None,
+    plan: Plan | None = None,
+) -> tuple[str | None, str, dict]:
+    """(label of the interviewer or None, how it was decided, detail for the transcript).
+
+    texts: everything each speaker said; order: labels by first appearance."""
+    detail: dict = {}
+    if enrolled is not None and centroids:
+        sims = {
+            k: float(np.dot(v, enrolled) / (np.linalg.norm(v) * np.linalg.norm(enrolled) + 1e-9))
+            for k, v in centroids.items()
+            if v.shape == enrolled.shape
+        }
+        detail["enrollment_similarity"] = {k: round(v, 3) for k, v in sims.items()}
+        if sims:
+            best = max(sims, key=sims.get)
+            floor = ENROLL_LONE_SIMILARITY if len(order) == 1 else ENROLL_MIN_SIMILARITY
+            if sims[best] >= floor:
+                return best, "enrollment", detail
+        else:
+            detail["enrollment"] = "enrolled voice is from another embedding model; run `listenwell enroll` again"
+    if len(order) < 2:  # a lone speaker is named only by enrollment
+        return None, "none", detail
+    if plan is not None and plan.questions:
+        planned = {k: planned_matches(texts.get(k, ""), plan) for k in order}
+        detail["planned_questions_asked"] = planned
+        best = _unique_best(planned)
+        if best:
+            return best, "planned-questions", detail
+    questions = {k: sum(is_question(s) for s in sentences(texts.get(k, ""))) for k in order}
+    detail["questions_asked"] = questions
+    best = _unique_best(questions)
+    if best:
+        return best, "most-questions", detail
+    return order[0], "first-speaker", detail
+
+
+# ---- the enrolled voice, kept on this machine only ---------------------------------------
+
+def enrollment_path() -> Path:
+    """$XDG_DATA_HOME/listenwell/interviewer.npy (default ~/.local/share/...)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "listenwell" / "interviewer.npy"
+
+
+def save_enrollment(embedding: np.ndarray, path: Path | None = None) -> Path:
+    path = path or enrollment_path()
+    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path.parent, DIR_MODE)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with private_open(tmp, "wb") as f:
+        np.save(f, np.asarray(embedding, dtype=np.float32))
+    os.replace(tmp, path)
+    return path
+
+
+def load_enrollment(path: Path | None = None) -> np.ndarray | None:
+    path = path or enrollment_path()
+    try:
+        v = np.load(path, allow_pickle=False)
+    except (FileNotFoundError, ValueError, OSError):
+        return None
+    return v if v.ndim == 1 and np.all(np.isfinite(v)) else None
