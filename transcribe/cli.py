@@ -13,6 +13,9 @@ def register(app: typer.Typer) -> None:
     """Add this stage's commands to the listenwell app."""
     app.command("import")(import_cmd)
     app.command("transcribe")(transcribe_cmd)
+    from transcribe.speakers.cli import register as register_speakers
+
+    register_speakers(app)  # enroll, label
 
 
 def import_cmd(

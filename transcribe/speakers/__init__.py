@@ -25,7 +25,9 @@ from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
 
 from .assign import assign
 from .channels import channel_turns, same_signal
-from .naming import find_interviewer, load_enrollment
+from .naming import find_interviewer, load_enrollment, relabel_turns
+
+__all__ = ["SpeakerOptions", "attribute", "attribute_audio"]
 
 SAMPLE_RATE = 16000
 RTTM_NAME = "speakers.rttm"
@@ -157,22 +159,6 @@ def _names(order: list[str], interviewer: str | None) -> dict[str, str]:
     if len(order) == 1 and interviewer:
         return {interviewer: INTERVIEWER}
     return {k: f"S{i + 1}" for i, k in enumerate(order)}
-
-
-def relabel_turns(turns: list[Turn], mapping: dict[str, str]) -> list[Turn]:
-    return sorted((Turn(t.start, t.end, mapping.get(t.speaker, t.speaker)) for t in turns),
-                  key=lambda t: (t.start, t.speaker))
-
-
-def relabel(transcript: Transcript, mapping: dict[str, str]) -> Transcript:
-    """The transcript with speaker labels renamed everywhere (turns, words, segments)."""
-    m = lambda k: mapping.get(k, k) if k is not None else None  # noqa: E731
-    return replace(
-        transcript,
-        turns=relabel_turns(transcript.turns, mapping),
-        segments=[replace(s, speaker=m(s.speaker), words=[replace(w, speaker=m(w.speaker)) for w in s.words])
-                  for s in transcript.segments],
-    )
 
 
 def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn]) -> dict[str, np.ndarray]:

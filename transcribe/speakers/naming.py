@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from listenwell.errors import UserError
 from listenwell.folder import DIR_MODE, private_open
 from listenwell.plan import Plan
+from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
 
 ENROLL_MIN_SIMILARITY = 0.5  # cosine; below this the enrolled voice is no one here
 ENROLL_LONE_SIMILARITY = 0.6  # a lone speaker is named interviewer only when this close
@@ -123,6 +126,60 @@ def find_interviewer(
     if best:
         return best, "most-questions", detail
     return order[0], "first-speaker", detail
+
+
+# ---- renaming, and the user's corrections (`listenwell label`) -------------------------
+
+def relabel_turns(turns: list[Turn], mapping: dict[str, str]) -> list[Turn]:
+    return sorted((Turn(t.start, t.end, mapping.get(t.speaker, t.speaker)) for t in turns),
+                  key=lambda t: (t.start, t.speaker))
+
+
+def relabel(transcript: Transcript, mapping: dict[str, str]) -> Transcript:
+    """The transcript with speaker labels renamed everywhere (turns, words, segments)."""
+    m = lambda k: mapping.get(k, k) if k is not None else None  # noqa: E731
+    return replace(
+        transcript,
+        turns=relabel_turns(transcript.turns, mapping),
+        segments=[replace(s, speaker=m(s.speaker), words=[replace(w, speaker=m(w.speaker)) for w in s.words])
+                  for s in transcript.segments],
+    )
+
+
+def relabel_for(transcript: Transcript, swap: bool = False, interviewer: str | None = None) -> Transcript:
+    """Apply the user's correction: swap interviewer and interviewee, or name the label of
+    the interviewer. With two speakers the labels become interviewer/interviewee; a lone
+    speaker named interviewer is renamed; beyond two the S labels stay and `interviewer`
+    says which one it is. interviewer_by becomes "manual"."""
+    labels = sorted({t.speaker for t in transcript.turns})
+    if not labels:
+        raise UserError("this transcript has no speakers; run `listenwell transcribe --force` without --no-speakers")
+    if swap:
+        if not {INTERVIEWER, INTERVIEWEE} & set(labels):
+            raise UserError(f"no interviewer/interviewee to swap (speakers: {', '.join(labels)}); use --interviewer LABEL")
+        mapping = {INTERVIEWER: INTERVIEWEE, INTERVIEWEE: INTERVIEWER}
+    else:
+        if interviewer not in labels:
+            raise UserError(f"no speaker '{interviewer}' in this transcript (speakers: {', '.join(labels)})")
+        if len(labels) <= 2:
+            others = [k for k in labels if k != interviewer]
+            mapping = {interviewer: INTERVIEWER, **{k: INTERVIEWEE for k in others}}
+        else:
+            mapping = {}
+    out = relabel(transcript, mapping)
+    old = transcript.speakers or {}
+    if swap:
+        new_interviewer = INTERVIEWER if any(t.speaker == INTERVIEWER for t in out.turns) else None
+    else:
+        new_interviewer = mapping.get(interviewer, interviewer)
+    out.speakers = {
+        **old,
+        "interviewer": new_interviewer,
+        "interviewer_by": "manual",
+        "labels": [mapping.get(k, k) for k in old.get("labels", labels)],
+        "previous": {"interviewer": old.get("interviewer"), "interviewer_by": old.get("interviewer_by")},
+    }
+    return out
 
 
 # ---- the enrolled voice, kept on this machine only ---------------------------------------
