@@ -26,6 +26,8 @@ from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript
 
 EXCERPT_CHARS = 240
 EXCERPT_SENTENCES = 2
+# A follow-up fills another plan's question only when this similar (see _followups).
+FOLLOWUP_FLOOR = 0.35
 
 
 def build_comparison(paths: list[Path]) -> dict[str, Any]:
@@ -125,13 +127,14 @@ def _cell(q: dict, how: str, score: float, info: InterviewInfo, transcript: Tran
 def _followups(open_rows: list, info: InterviewInfo, transcript: Transcript | None, sc: Scorer) -> dict[str, Any]:
     """Cells for questions this interview did not plan but asked anyway, as follow-ups.
 
-    Only clear matches count (the scorer's accept threshold): a follow-up is free speech,
-    and a wrong cell would put someone's answer under the wrong question.
+    A follow-up is free speech, and a wrong cell would put someone's answer under the
+    wrong question: so besides the usual rule (pick_pairs) the pair must score at least
+    FOLLOWUP_FLOOR.
     """
     followups = [f for f in (info.report or {}).get("followups") or [] if f.get("text")]
     scores = sc.scores([row["text"] for _, row in open_rows], [f["text"] for f in followups])
     cells = {}
-    for r, k, score in pick_pairs(scores, sc.accept, sc.accept):
+    for r, k, score in pick_pairs(scores, sc.accept, max(sc.floor, FOLLOWUP_FLOOR)):
         f = followups[k]
         start, end = _answer_window(transcript, f.get("at_s"))
         cells[open_rows[r][1]["key"]] = {
