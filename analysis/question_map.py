@@ -35,7 +35,9 @@ _OPENING = re.compile(
     r"i'm curious|i am curious|i wonder|i was wondering|i'd love to hear|any advice)\b",
     re.I,
 )
-MIN_QUESTION_WORDS = 3  # "Really?" and "Right?" are back-channel, not questions
+MIN_QUESTION_WORDS = 3  # "Really?" and "Right, is it?" are back-channel, not questions
+_FILLER_WORDS = "right oh okay ok so and yeah really well wow huh hmm um uh"
+_FILLERS = frozenset(_FILLER_WORDS.split())
 SAME_TURN_GAP_S = 1.5  # interviewer sentences closer than this (with no answer between) are one turn
 
 
@@ -59,7 +61,8 @@ class AskedQuestion:
 
 def is_question(text: str) -> bool:
     t = text.strip()
-    if len(re.findall(r"[A-Za-z']+", t)) < MIN_QUESTION_WORDS:
+    words = [w for w in re.findall(r"[A-Za-z']+", t.lower()) if w not in _FILLERS]
+    if len(words) < MIN_QUESTION_WORDS:
         return False
     return t.endswith("?") or bool(_OPENING.match(t.lstrip("\"'-– ")))
 

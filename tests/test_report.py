@@ -1,0 +1,190 @@
+"""`listenwell report` on interview folders built from a known script."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+from report_fixtures import SCRIPT, make_folder
+from typer.testing import CliRunner
+
+from analysis.report import build_report, write_report
+from analysis.script import timed_script
+from listenwell.cli import app
+from listenwell.records import INTERVIEWEE as EE
+from listenwell.records import INTERVIEWER as ER
+
+runner = CliRunner()
+
+CONTRACT = {
+    "schema", "generated_at", "tool_version", "interview", "duration_s", "talk", "questions",
+    "asked_order", "skipped", "followups", "time_budget", "stats", "priority_first", "findings",
+}
+QUESTION_KEYS = {"id", "text", "priority", "asked", "asked_at_s", "order", "answer_s", "asked_text",
+                 "match_score", "answer_start_s", "answer_end_s", "answer_excerpt", "interviewee_share"}
+
+
+def report_of(folder, *args):
+    r = runner.invoke(app, ["report", str(folder.path), *args])
+    return r, (json.loads(folder.report_path.read_text()) if folder.report_path.exists() else None)
+
+
+def test_report_of_a_scripted_interview(tmp_path):
+    folder = make_folder(tmp_path / "iv")
+    r, rep = report_of(folder)
+    assert r.exit_code == 0, r.output
+    assert set(rep) >= CONTRACT and rep["schema"] == 1
+    assert set(rep["interview"]) >= {"interviewee", "interviewer", "role", "company", "level", "date", "folder"}
+    assert rep["interview"]["interviewee"] == "Morgan Lee" and rep["interview"]["date"] == "2026-11-20"
+    for q in rep["questions"]:
+        assert set(q) >= QUESTION_KEYS
+    assert set(rep["talk"]) >= {"interviewer_s", "interviewee_s", "interviewee_share", "target_share", "other_s"}
+    assert set(rep["time_budget"]) >= {"planned_min", "actual_min", "over_min", "promise_ended_at_s", "asked_after_promise"}
+    assert set(rep["stats"]) >= {"interviewer_longest_s", "interviewee_longest_s", "interruptions",
+                                 "patience_median_s", "questions_per_10min", "interviewer_wpm", "interviewee_wpm"}
+
+    # what was asked, in which order, what was skipped, what was a follow-up
+    assert rep["asked_order"] == ["day", "future", "path", "referrals"]
+    assert rep["skipped"] == ["skills"]
+    assert [f["text"] for f in rep["followups"]] == ["How many studies do you run at once?"]
+    assert rep["priority_first"] is False
+
+    # answers: the interviewee's speech until the next interviewer question
+    lines = timed_script(SCRIPT)
+    day = next(q for q in rep["questions"] if q["id"] == "day")
+    assert day["order"] == 1 and day["asked_text"].startswith("Could you walk me through")
+    assert day["answer_start_s"] == pytest.approx(lines[1][2], abs=0.01)
+    assert day["answer_s"] == pytest.approx(lines[1][3] - lines[1][2], abs=0.02)
+    assert day["answer_excerpt"].startswith("Sure. Most mornings")
+
+    # talk time by the intervals definition: every line is one turn, gaps are 0.8 s
+    ee = sum(e - s for spk, _, s, e in lines if spk == EE)
+    er = sum(e - s for spk, _, s, e in lines if spk == ER)
+    assert rep["talk"]["interviewee_s"] == pytest.approx(ee, abs=0.02)
+    assert rep["talk"]["interviewee_share"] == pytest.approx(ee / (ee + er), abs=1e-3)
+
+    # the time budget: 1.5 minutes promised, referrals asked after that
+    tb = rep["time_budget"]
+    assert tb["planned_min"] == 1.5 and tb["over_min"] > 0
+    assert tb["promise_ended_at_s"] == pytest.approx(lines[0][2] + 90, abs=0.01)
+    assert tb["asked_after_promise"] == ["referrals"]
+
+    # findings: one sentence each, with evidence in mm:ss
+    text = "\n".join(rep["findings"])
+    assert "'path' at 01:16" in text and "promise ran out at 01:31" in text and "referrals" in text
+    assert "skills" in text
+    assert rep["notes"][1] == {"at_s": 45.5, "kind": "note", "text": "ask about Sam later"}
+
+    # the terminal summary and the other files
+    assert "Talk share: interviewee" in r.output and "skipped" in r.output
+    for name in ("report.json", "report.md", "report.html"):
+        assert stat.S_IMODE((folder.path / name).stat().st_mode) == 0o600
+    md = (folder.path / "report.md").read_text()
+    assert "| 1 | day | 1 | 00:03 |" in md and "ask about Sam later" in md
+
+
+def test_json_output_and_target(tmp_path):
+    folder = make_folder(tmp_path / "iv")
+    r = runner.invoke(app, ["report", str(folder.path), "--json", "--target", "0.9"])
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.output)
+    assert rep["talk"]["target_share"] == 0.9
+    assert any("under your 90% target" in f for f in rep["findings"])
+    assert runner.invoke(app, ["report", str(folder.path), "--target", "70"]).exit_code == 2
+
+
+def test_python_entry_points(tmp_path):
+    folder = make_folder(tmp_path / "iv")
+    rep = build_report(folder, target_share=0.6)
+    assert rep["talk"]["target_share"] == 0.6 and not folder.report_path.exists()
+    paths = write_report(folder, rep)
+    assert [p.name for p in paths] == ["report.json", "report.md", "report.html"]
+
+
+def test_no_plan_still_reports_talk_time(tmp_path):
+    folder = make_folder(tmp_path / "iv", plan=None)
+    r, rep = report_of(folder)
+    assert r.exit_code == 0, r.output
+    assert rep["questions"] == [] and rep["talk"]["interviewee_share"] > 0.7
+    assert any("Questions need a plan" in f for f in rep["findings"])
+    assert len(rep["followups"]) == 5  # every question is unplanned
+    assert "questions need a plan" in (folder.path / "report.html").read_text().lower()
+
+
+def test_plan_option_and_markdown_plan(tmp_path):
+    folder = make_folder(tmp_path / "iv", plan=None)
+    md = tmp_path / "plan.md"
+    md.write_text("minutes: 10\n- What does a typical day look like?\n- Who else should I talk to?\n")
+    r, rep = report_of(folder, "--plan", str(md))
+    assert r.exit_code == 0, r.output
+    assert rep["asked_order"] == ["q1", "q2"] and rep["time_budget"]["planned_min"] == 10
+
+
+def test_malformed_plan_names_the_line(tmp_path):
+    folder = make_folder(tmp_path / "iv", plan='[interview]\nminutes = 20\n[[questions]\ntext = "x"\n')
+    r, rep = report_of(folder)
+    assert r.exit_code == 2 and rep is None
+    assert "plan.toml:3: malformed TOML" in r.output and "Traceback" not in r.output
+
+
+def test_empty_plan(tmp_path):
+    folder = make_folder(tmp_path / "iv", plan="[interview]\nminutes = 20\n")
+    r, _ = report_of(folder)
+    assert r.exit_code == 2 and "no questions" in r.output
+
+
+def test_transcript_without_speakers(tmp_path):
+    folder = make_folder(tmp_path / "iv", with_turns=False)
+    r, rep = report_of(folder)
+    assert r.exit_code == 2 and rep is None
+    assert "no speakers" in r.output and "transcribe" in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_one_speaker_only(tmp_path):
+    script = [("S1", "Hello, this is a test of the recorder and nobody else is here."), ("S1", "Still only me.")]
+    folder = make_folder(tmp_path / "iv", script=script)
+    r, rep = report_of(folder)
+    assert r.exit_code == 0, r.output
+    assert rep["talk"]["interviewee_share"] is None and rep["talk"]["other_s"] > 0
+    assert rep["findings"][0].startswith("Only one speaker was heard (one unnamed speaker (S1))")
+    assert rep["skipped"] == ["day", "path", "future", "skills", "referrals"]
+
+
+def test_no_questions_asked(tmp_path):
+    script = [(ER, "Thanks for joining. I will just listen today."), (EE, "Sure, let me tell you about my job. " * 5),
+              (ER, "That is great."), (EE, "And that is how it goes every week. " * 3)]
+    folder = make_folder(tmp_path / "iv", script=script)
+    r, rep = report_of(folder)
+    assert r.exit_code == 0, r.output
+    assert rep["asked_order"] == [] and rep["followups"] == [] and rep["priority_first"] is None
+    assert any("No questions from the interviewer were found" in f for f in rep["findings"])
+    assert any("Priority-1 question never asked" in f for f in rep["findings"])
+
+
+def test_missing_transcript_and_folder(tmp_path):
+    r = runner.invoke(app, ["report", str(tmp_path / "nowhere")])
+    assert r.exit_code == 2 and "no such folder" in r.output
+    (tmp_path / "empty").mkdir()
+    r = runner.invoke(app, ["report", str(tmp_path / "empty")])
+    assert r.exit_code == 2 and "listenwell transcribe" in r.output
+
+
+def test_interviewer_monologue_and_interruptions_are_findings(tmp_path):
+    script = [
+        (ER, "Let me tell you all about my own background first. " * 6 + "So what is a typical day like?", 0.0, 40.0),
+        (EE, "word " * 60, 41.0, 70.0),
+        (ER, "Sorry to cut in, who else should I talk to?", 65.0, 68.0),
+        (EE, "word " * 40, 71.0, 95.0),
+    ]
+    from analysis.report import analyse
+    from analysis.script import transcript_from_script
+    from listenwell.plan import parse_text_plan
+
+    plan, _ = parse_text_plan("- What does a typical day look like?\n- Who else should I talk to?\n")
+    rep = analyse(transcript_from_script(script), plan)
+    text = "\n".join(rep["findings"])
+    assert "You spoke for 40 s without a break at 00:00-00:40" in text
+    assert "still talking 1 time, at 01:05" in text
+    assert rep["stats"]["interruptions"] == 1
