@@ -27,6 +27,9 @@ ABSOLUTE_FLOOR_DB = -70.0  # dBFS; below this nothing is speech (digital silence
 FILL_GAP_S = 0.15  # gaps inside one channel's speech shorter than this are closed
 MIN_SPEECH_S = 0.08  # shorter blips (clicks, a cough's edge) are dropped
 SAME_SIGNAL_CORR = 0.95
+VAD_THRESHOLD = 0.5  # Silero speech probability: loud music, tones and noise stay below
+VAD_PAD_S = 0.1  # speech-probability windows widened by this, to keep word edges
+VAD_RATE = 16000
 
 
 def same_signal(audio: np.ndarray) -> bool:
@@ -97,7 +100,24 @@ def _close_gaps(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def ownership(audio: np.ndarray, sample_rate: int, levels: np.ndarray | None = None) -> np.ndarray:
+def speech_frames(x: np.ndarray, sample_rate: int, frames: int) -> np.ndarray:
+    """Per 10 ms frame, whether Silero VAD (the ONNX model inside faster-whisper) hears
+    speech near it: loudness alone would count music, ringing and typing as talk."""
+    from faster_whisper.vad import get_vad_model
+
+    if sample_rate != VAD_RATE:
+        n = int(len(x) * VAD_RATE / sample_rate)
+        x = np.interp(np.arange(n) * (sample_rate / VAD_RATE), np.arange(len(x)), x).astype(np.float32)
+    win = 512  # 32 ms, the model's window at 16 kHz
+    probs = get_vad_model()(np.pad(x.astype(np.float32), (0, win - len(x) % win))).ravel()
+    at = np.minimum((np.arange(frames) * HOP_S * VAD_RATE / win).astype(int), len(probs) - 1)
+    speech = probs[at] >= VAD_THRESHOLD
+    pad = int(VAD_PAD_S / HOP_S)
+    return np.convolve(speech.astype(np.float32), np.ones(2 * pad + 1, np.float32), mode="same") > 0
+
+
+def ownership(audio: np.ndarray, sample_rate: int, levels: np.ndarray | None = None,
+              vad: bool = True) -> np.ndarray:
     """Which channel speaks in each 10 ms frame: bool (channels, frames), crosstalk removed."""
     if levels is None:
         levels = frame_levels(audio, sample_rate)
@@ -111,15 +131,19 @@ def ownership(audio: np.ndarray, sample_rate: int, levels: np.ndarray | None = N
             # a frame of i that o's leak can explain is o's, unless o is silent there
             above_leak = levels[i] - levels[o] > leak[i, o] + LEAK_MARGIN_DB
             own[i] &= above_leak | ~active[o]
+    if vad:
+        for i in range(levels.shape[0]):
+            if own[i].any():
+                own[i] &= speech_frames(audio[i], sample_rate, levels.shape[1])
     return own
 
 
-def channel_turns(audio: np.ndarray, sample_rate: int, labels: list[str]) -> list[Turn]:
+def channel_turns(audio: np.ndarray, sample_rate: int, labels: list[str], vad: bool = True) -> list[Turn]:
     """Speech turns, one label per channel (labels[i] for channel i), sorted by start."""
     if audio.ndim != 2 or audio.shape[0] != len(labels):
         raise ValueError("need one label per channel")
     levels = frame_levels(audio, sample_rate)
-    own = ownership(audio, sample_rate, levels)
+    own = ownership(audio, sample_rate, levels, vad)
     turns: list[Turn] = []
     for label, mask in zip(labels, own, strict=True):
         mask = _close_gaps(mask)
