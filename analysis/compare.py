@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,13 +31,23 @@ EXCERPT_SENTENCES = 2
 FOLLOWUP_FLOOR = 0.35
 
 
-def build_comparison(paths: list[Path]) -> dict[str, Any]:
-    """The comparison of the interviews named by `paths` (folders, or parents of folders)."""
+def build_comparison(paths: list[Path], progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+    """The comparison of the interviews named by `paths` (folders, or parents of folders).
+
+    `progress(done, total, name)` is called as each interview is read (and, where it has
+    no report yet, analysed).
+    """
     folders, warnings = find_interviews(paths)
     if not folders:
         where = ", ".join(str(p) for p in paths) or "."
         raise UserError(f"no interview folders in {where}; give interview folders or a folder that holds them")
-    infos = [describe(f, want_report=True) for f in folders]
+    infos = []
+    for n, folder in enumerate(folders):
+        if progress:
+            progress(n, len(folders), folder.path.name)
+        infos.append(describe(folder, want_report=True))
+    if progress:
+        progress(len(folders), len(folders), "")
     ready = sorted((i for i in infos if i.report is not None), key=lambda i: (i.date or "9999", i.name))
     pending = [i for i in infos if i.report is None]
     sc = scorer()

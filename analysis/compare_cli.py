@@ -75,7 +75,7 @@ def compare(
     from analysis.compare_render import render_csv, render_html, render_md
     from listenwell.folder import DIR_MODE, InterviewFolder, write_text
 
-    comp = build_comparison(dirs)
+    comp = _with_progress(build_comparison, dirs)
     for warning in comp["skipped"]:
         typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     for p in comp["pending"]:
@@ -114,3 +114,19 @@ def compare(
         if note.startswith("Only one interview"):
             say(note)
     say("Wrote " + ", ".join(str(p) for p in written))
+
+
+def _with_progress(build, dirs: list[Path]):
+    """Run build_comparison with a progress bar on the terminal (reports may be computed)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("reading interviews {task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeRemainingColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        return build(dirs, progress=progress)

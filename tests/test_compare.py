@@ -231,3 +231,15 @@ def test_only_pending_interviews_is_one_line_error(tmp_path):
     assert result.exit_code == 2
     assert "error: none of the 2 interviews can be compared yet" in result.stderr
     assert not (tmp_path / "compare.md").exists()
+
+
+def test_missing_recording_disables_its_timestamps(tmp_path):
+    make_interview(tmp_path, "a", plan=PLAN_A, script=SCRIPT_A, asks=ASKS_A, report="truth", date="2026-01-12")
+    b = make_interview(tmp_path, "b", plan=PLAN_B, script=SCRIPT_B, asks={0: "day", 2: "path"}, report="truth", date="2026-02-03")
+    (b.path / "audio.flac").unlink()  # moved away after the report was made
+    result = runner.invoke(app, ["compare", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "compare.html").read_text()
+    assert '<audio id="audio-i1"' in html and 'src="../a/audio.flac"' in html
+    assert '<audio id="audio-i2"' not in html and "no recording" in html
+    assert 'data-audio="audio-i2"' in html and html.count("disabled>") == html.count('data-audio="audio-i2"')
