@@ -138,6 +138,19 @@ def open_audio(path: str | Path, sample_rate: int = SAMPLE_RATE, mono: bool = Tr
     return AudioStream(path, sample_rate, rate, channels, duration, mono=mono)
 
 
+def check_audio(path: str | Path) -> AudioStream:
+    """open_audio, and make sure that audio really decodes (reads only the first seconds)."""
+    stream = open_audio(path)
+    pieces = iter(stream)
+    try:
+        for piece in pieces:
+            if piece.shape[1]:
+                return stream
+    finally:
+        pieces.close()
+    raise _no_audio(stream)
+
+
 def _no_audio(stream: AudioStream) -> AudioError:
     if stream.truncated:
         return AudioError(f"{stream.path}: damaged or truncated; no audio could be decoded")

@@ -10,7 +10,7 @@ from pathlib import Path
 from listenwell.errors import UserError
 from listenwell.folder import FILE_MODE, InterviewFolder, write_text
 from listenwell.plan import load_plan
-from transcribe.audio import open_audio
+from transcribe.audio import check_audio
 
 
 def plan_name(plan: Path) -> str:
@@ -20,7 +20,7 @@ def plan_name(plan: Path) -> str:
 def import_audio(audio: Path, to: Path, plan: Path | None = None) -> InterviewFolder:
     """Make interview folder `to` holding a copy of `audio` (and of `plan`)."""
     audio, to = Path(audio), Path(to)
-    stream = open_audio(audio)  # refuse what cannot be decoded before creating anything
+    stream = check_audio(audio)  # refuse what cannot be decoded before creating anything
     if plan is not None:
         load_plan(plan)  # a malformed plan: one line with file and line number
     if to.resolve() == audio.resolve().parent:
@@ -65,18 +65,19 @@ def _copy_into(folder: InterviewFolder, audio: Path, plan: Path | None) -> None:
 
 
 def folder_for_audio(audio: Path) -> InterviewFolder:
-    """The interview folder for an audio file given to `transcribe`: <name>/ beside it.
+    """The interview folder for an audio file given to `transcribe`: <name>/ beside it
+    (<name>-<ext>/ when <name>/ belongs to another file, e.g. call.mp3 beside call.m4a).
 
     A folder made earlier for the same file is reused (so a rerun can skip it)."""
     audio = Path(audio)
-    open_audio(audio)
-    to = audio.parent / audio.stem
-    existing = InterviewFolder(to)
-    if to.exists():
-        if existing.metadata().get("imported_from") == str(audio.resolve()):
-            return existing
-        raise UserError(
-            f"{audio}: wanted to make interview folder {to}, but it exists; "
-            f"run `listenwell import {audio} --to NEW_FOLDER` and transcribe that"
-        )
-    return import_audio(audio, to)
+    check_audio(audio)
+    candidates = [audio.parent / audio.stem, audio.parent / f"{audio.stem}-{audio.suffix.lstrip('.').lower()}"]
+    for to in candidates:
+        if not to.exists():
+            return import_audio(audio, to)
+        if InterviewFolder(to).metadata().get("imported_from") == str(audio.resolve()):
+            return InterviewFolder(to)
+    raise UserError(
+        f"{audio}: wanted to make interview folder {candidates[0]}, but it exists; "
+        f"run `listenwell import {audio} --to NEW_FOLDER` and transcribe that"
+    )

@@ -60,7 +60,7 @@ def run_transcribe(targets: list[str], *, model: str | None, language: str | Non
                 results.append(Result(target, str(folder.path), "skipped"))
                 continue
             if folder.path.name != os.path.basename(target.rstrip("/")) and not quiet:
-                err.print(f"{target}: interview folder {folder.path}/")
+                typer.echo(f"{target}: interview folder {folder.path}/", err=True)
             results.append(None)
             jobs.append((len(results) - 1, Job(target, folder, audio_duration(folder))))
         except UserError as e:
@@ -140,11 +140,11 @@ def _report(results: list[Result], err: Console) -> None:
             err.print(r.traceback, markup=False, highlight=False)
     if failed:
         if len(results) == 1:
-            err.print(f"[red]error:[/red] {failed[0].error}", highlight=False)
+            typer.secho(f"error: {failed[0].error}", fg="red", err=True)
         else:
-            err.print(f"[red]{len(failed)} of {len(results)} failed:[/red]", highlight=False)
+            typer.secho(f"{len(failed)} of {len(results)} failed:", fg="red", err=True)
             for r in failed:
-                err.print(f"  {r.target}: {r.error}", markup=False, highlight=False)
+                typer.echo(f"  {r.error if r.error.startswith(r.target) else f'{r.target}: {r.error}'}", err=True)
 
 
 def _preview(folder: str, lines: int = 6) -> None:
