@@ -1,0 +1,95 @@
+"""Who is the interviewer: enrollment, planned questions, most questions; corrections."""
+
+from __future__ import annotations
+
+import stat
+
+import numpy as np
+import pytest
+
+from listenwell.errors import UserError
+from listenwell.plan import Plan, Question
+from listenwell.records import AudioInfo, Segment, Transcript, Turn, Word
+from transcribe.speakers.naming import (
+    enrollment_path,
+    find_interviewer,
+    load_enrollment,
+    relabel_for,
+    save_enrollment,
+)
+
+PLAN = Plan(questions=[
+    Question("q1", "How did you get started in product design?", 1),
+    Question("q2", "What does a typical week look like for your team?", 1),
+    Question("q3", "Which skills matter most when hiring juniors?", 2),
+])
+ASKER = "So how did you get started in product design? And what does a typical week look like for you and your team?"
+ANSWERER = ("I got started by accident, really. Do you know the old studio on Main Street? "
+            "Why would anyone go there? What a question! Anyway, I was hired there.")
+
+
+def test_planned_questions_beat_question_counts():
+    # the answerer asks more (rhetorical) questions, the asker asks the planned ones
+    label, by, detail = find_interviewer({"S1": ANSWERER, "S2": ASKER}, ["S1", "S2"], plan=PLAN)
+    assert (label, by) == ("S2", "planned-questions")
+    assert detail["planned_questions_asked"] == {"S1": 0, "S2": 2}
+
+
+def test_most_questions_without_plan_and_first_speaker_without_questions():
+    texts = {"S1": "It was fine. We shipped it.", "S2": "Why? How long did it take? Was it hard?"}
+    assert find_interviewer(texts, ["S1", "S2"])[:2] == ("S2", "most-questions")
+    flat = {"S1": "Fine.", "S2": "Yes."}
+    assert find_interviewer(flat, ["S2", "S1"])[:2] == ("S2", "first-speaker")
+
+
+def test_enrollment_names_the_nearest_voice_and_a_lone_speaker_only_when_close():
+    rng = np.random.default_rng(0)
+    me, other = rng.standard_normal(64), rng.standard_normal(64)
+    me /= np.linalg.norm(me)
+    other /= np.linalg.norm(other)
+    noisy_me = me + 0.3 * rng.standard_normal(64) / 8
+    cents = {"S1": other, "S2": noisy_me}
+    label, by, detail = find_interviewer({"S1": ASKER, "S2": ANSWERER}, ["S1", "S2"], cents, me, PLAN)
+    assert (label, by) == ("S2", "enrollment")  # the voice wins over the words
+    assert detail["enrollment_similarity"]["S2"] > 0.9
+    assert find_interviewer({"S1": ""}, ["S1"], {"S1": other}, me)[:2] == (None, "none")
+    assert find_interviewer({"S1": ""}, ["S1"], {"S1": noisy_me}, me)[:2] == ("S1", "enrollment")
+    # an enrollment from another embedding model (other size) is ignored, with a reason
+    label, by, detail = find_interviewer({"S1": ASKER, "S2": "Yes."}, ["S1", "S2"], cents, me[:32])
+    assert by == "most-questions" and "enroll" in detail["enrollment"]
+
+
+def test_enrollment_file_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = save_enrollment(np.ones(8, np.float32))
+    assert path == enrollment_path() == tmp_path / "data" / "listenwell" / "interviewer.npy"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert np.allclose(load_enrollment(), 1.0)
+    path.write_bytes(b"garbage")
+    assert load_enrollment() is None
+
+
+def transcript(labels):
+    turns = [Turn(i * 2.0, i * 2.0 + 1.5, k) for i, k in enumerate(labels)]
+    segs = [Segment(i, t.start, t.end, " hi", [Word(t.start, t.end, " hi", 1.0, t.speaker)], t.speaker)
+            for i, t in enumerate(turns)]
+    return Transcript(AudioInfo("a.wav", "x", 10.0, 16000, 1), "m", {}, "en", segs, turns,
+                      {"method": "diarization", "interviewer": labels[0] if labels[0] == "interviewer" else None,
+                       "interviewer_by": "most-questions", "labels": list(dict.fromkeys(labels))})
+
+
+def test_label_swap_and_interviewer():
+    t = relabel_for(transcript(["interviewer", "interviewee", "interviewer"]), swap=True)
+    assert [x.speaker for x in t.turns] == ["interviewee", "interviewer", "interviewee"]
+    assert [w.speaker for s in t.segments for w in s.words] == ["interviewee", "interviewer", "interviewee"]
+    assert t.speakers["interviewer_by"] == "manual" and t.speakers["interviewer"] == "interviewer"
+    assert t.speakers["previous"]["interviewer_by"] == "most-questions"
+    lone = relabel_for(transcript(["S1", "S1"]), interviewer="S1")
+    assert {x.speaker for x in lone.turns} == {"interviewer"}
+    panel = relabel_for(transcript(["S1", "S2", "S3"]), interviewer="S2")
+    assert [x.speaker for x in panel.turns] == ["S1", "S2", "S3"] and panel.speakers["interviewer"] == "S2"
+    with pytest.raises(UserError, match="no speaker 'S9'"):
+        relabel_for(transcript(["S1", "S2", "S3"]), interviewer="S9")
+    with pytest.raises(UserError, match="no interviewer/interviewee"):
+        relabel_for(transcript(["S1", "S2", "S3"]), swap=True)
