@@ -61,16 +61,20 @@ def build_comparison(paths: list[Path], progress: Callable[[int, int, str], None
         for slot, row in zip(slots, rows, strict=True):
             if n in slot.members:
                 row["cells"][key] = _cell(slot.members[n], slot.how[n], slot.score[n], info, transcripts[n])
+                row["cells"][key]["unknown"] = not interviews[n]["speakers_known"]
         open_rows = [(slot, row) for slot, row in zip(slots, rows, strict=True) if n not in slot.members]
         followups = _followups(open_rows, info, transcripts[n], sc)
         for slot, row in open_rows:
             row["cells"][key] = followups.get(slot.key)
 
-    notes = [f"{w}" for w in warnings]
-    for info in pending:
-        notes.append(f"{info.folder.path}: pending, {info.pending}")
+    remarks = []  # advice about the comparison itself, shown on the terminal too
+    for info, iv in zip(ready, interviews, strict=True):
+        if not iv["speakers_known"]:
+            why = next((f for f in (info.report or {}).get("findings") or [] if "speaker" in f.lower()), "")
+            remarks.append(f"{info.label}: the transcript does not tell the interviewer from the interviewee, "
+                         f"so its questions could not be found. {why}".strip())
     if len(ready) == 1:
-        notes.append("Only one interview so far: interviews with more people, above, beside and "
+        remarks.append("Only one interview so far: interviews with more people, above, beside and "
                      "below the role and at other companies, give the 360-degree view.")
     return {
         "schema": 1,
@@ -83,7 +87,8 @@ def build_comparison(paths: list[Path], progress: Callable[[int, int, str], None
         "questions": rows,
         "coverage": coverage(rows, interviews, [i.as_dict() for i in pending]),
         "trend": trend(interviews),
-        "notes": notes,
+        "remarks": remarks,
+        "notes": warnings + [f"{i.folder.path}: pending, {i.pending}" for i in pending] + remarks,
     }
 
 
@@ -103,6 +108,8 @@ def _interview(n: int, info: InterviewInfo) -> dict[str, Any]:
         "actual_min": budget.get("actual_min"),
         "over_min": budget.get("over_min"),
         "priority_first": report.get("priority_first"),
+        # Without both sides told apart no question can be found: "not asked" would be a guess.
+        "speakers_known": bool(talk.get("interviewer_s")) and bool(talk.get("interviewee_s")),
         "planned": len(report.get("questions") or []),
         "asked": sum(1 for q in report.get("questions") or [] if q.get("asked")),
         "followups": len(report.get("followups") or []),
@@ -241,7 +248,11 @@ def coverage(rows: list[dict], interviews: list[dict], pending: list[dict]) -> d
             companies.setdefault(p["company"].strip().casefold(), []).append(p["company"].strip())
     company_counts = {names[0]: len(names) for names in companies.values()}
     return {
-        "never_asked": [r["key"] for r in rows if not asked_in[r["key"]]],
+        # a question planned in an interview whose speakers are unknown may have been asked
+        "never_asked": [r["key"] for r in rows if not asked_in[r["key"]]
+                        and not any(c and c.get("unknown") for c in r["cells"].values())],
+        "unknown": [r["key"] for r in rows if not asked_in[r["key"]]
+                    and any(c and c.get("unknown") for c in r["cells"].values())],
         "one_perspective": [r["key"] for r in rows if len(asked_in[r["key"]]) == 1] if len(interviews) > 1 else [],
         "asked_by": asked_in,
         "levels": {lv: levels.get(lv, 0) for lv in LEVELS},

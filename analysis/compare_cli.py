@@ -110,9 +110,8 @@ def compare(
     if cov["one_company"]:
         say(f"All interviews are at {next(iter(cov['companies']))}: talk to people at other companies too.")
     say(comp["trend"]["sentence"])
-    for note in comp["notes"]:
-        if note.startswith("Only one interview"):
-            say(note)
+    for remark in comp["remarks"]:
+        say(remark)
     say("Wrote " + ", ".join(str(p) for p in written))
 
 

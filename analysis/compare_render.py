@@ -50,7 +50,7 @@ def cell_status(cell: dict[str, Any] | None) -> str:
     if cell is None:
         return "not in plan"
     if not cell["asked"]:
-        return "planned, not asked"
+        return "not found (speakers unknown)" if cell.get("unknown") else "planned, not asked"
     return clock(cell["answer_s"]) or "asked"
 
 
@@ -60,8 +60,11 @@ def coverage_lines(c: dict[str, Any], rows: list[dict], interviews: list[dict]) 
     lines = []
     if c["never_asked"]:
         lines.append("Nobody has asked yet: " + "; ".join(f"“{text[k]}”" for k in c["never_asked"]) + ".")
-    else:
+    elif not c.get("unknown"):
         lines.append("Every planned question has been asked at least once.")
+    if c.get("unknown"):
+        lines.append("Not known whether these were asked (speakers not told apart): "
+                     + "; ".join(f"“{text[k]}”" for k in c["unknown"]) + ".")
     if len(interviews) > 1:
         if c["one_perspective"]:
             lines.append("Only one perspective so far: " + "; ".join(f"“{text[k]}”" for k in c["one_perspective"]) + ".")
@@ -222,7 +225,7 @@ def _html_cell(cell: dict[str, Any] | None, i: dict[str, Any], playable: bool) -
     if cell is None:
         return f'<td class="cell none" data-i="{key}"><span class="muted">not in plan</span></td>'
     if not cell["asked"]:
-        return f'<td class="cell skipped" data-i="{key}"><span class="muted">planned, not asked</span></td>'
+        return f'<td class="cell skipped" data-i="{key}"><span class="muted">{cell_status(cell)}</span></td>'
     lines = []
     for run in cell["excerpt"]:
         ts = (f'<button type="button" class="ts" data-audio="audio-{key}" data-t="{run["at_s"]}" '

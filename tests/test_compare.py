@@ -243,3 +243,22 @@ def test_missing_recording_disables_its_timestamps(tmp_path):
     assert '<audio id="audio-i1"' in html and 'src="../a/audio.flac"' in html
     assert '<audio id="audio-i2"' not in html and "no recording" in html
     assert 'data-audio="audio-i2"' in html and html.count("disabled>") == html.count('data-audio="audio-i2"')
+
+
+def test_interview_whose_speakers_are_unknown_is_not_called_unasked(tmp_path):
+    make_interview(tmp_path, "a", plan=PLAN_A, script=SCRIPT_A, asks=ASKS_A, report="truth", date="2026-01-12")
+    one_voice = [("S1", text) for _, text in SCRIPT_B]  # diarization heard one speaker only
+    make_interview(tmp_path, "b", plan=PLAN_B, script=one_voice, stage="transcribed", date="2026-02-03")
+    result = runner.invoke(app, ["compare", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    comp = json.loads(result.stdout)
+    if _report_mode() == "truth":
+        pytest.skip("needs analysis.report to analyse the transcribed folder")
+    sam = comp["interviews"][1]
+    assert sam["speakers_known"] is False
+    assert any("does not tell the interviewer from the interviewee" in r for r in comp["remarks"])
+    skills = _row(comp, "Which skills matter")
+    assert skills["cells"]["i2"]["unknown"] is True and skills["cells"]["i2"]["asked"] is False
+    assert skills["key"] in comp["coverage"]["unknown"] and skills["key"] not in comp["coverage"]["never_asked"]
+    md = (tmp_path / "compare.md").read_text()
+    assert "not found (speakers unknown)" in md and "Not known whether these were asked" in md
