@@ -53,11 +53,15 @@ def attribute(
     """The transcript with turns, a speaker on every word and segment, and `speakers`.
     `progress` is handed to diarize()."""
     if not options.enabled:
-        return replace(transcript, turns=[], speakers={"method": "none", "count": 0, "detail": "turned off (--no-speakers)"})
+        return _turned_off(transcript)
     from transcribe.audio import decode_channels
 
     audio = decode_channels(audio_path, sample_rate=SAMPLE_RATE)
     return attribute_audio(transcript, audio, SAMPLE_RATE, meta, plan, options, progress)
+
+
+def _turned_off(transcript: Transcript) -> Transcript:
+    return replace(transcript, turns=[], speakers={"method": "none", "count": 0, "detail": "turned off (--no-speakers)"})
 
 
 def _channel_labels(meta: dict, channels: int) -> list[str] | None:
@@ -77,6 +81,8 @@ def attribute_audio(
     progress: Callable[..., Any] | None = None,
 ) -> Transcript:
     """attribute() on decoded audio: shape (channels, n) or (n,)."""
+    if not options.enabled:
+        return _turned_off(transcript)
     audio = audio[None, :] if audio.ndim == 1 else audio
     detail: dict[str, Any] = {}
     meta_labels = _channel_labels(meta, audio.shape[0])
