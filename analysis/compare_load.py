@@ -195,6 +195,10 @@ def _compute_report(folder: InterviewFolder, info: InterviewInfo) -> dict[str, A
     except UserError as e:
         info.pending = f"cannot analyse it yet: {e}"
         return None
+    except Exception as e:  # one folder the analysis trips on must not block the others
+        info.pending = (f"could not be analysed ({type(e).__name__}: {e}); "
+                        f"run `listenwell report {folder.path}` to see why")
+        return None
     info.report_source = "computed"
     return report
 

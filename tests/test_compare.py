@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from compare_fixtures import (
     ASKS_A,
+    ASKS_B,
     ASKS_C,
     PLAN_A,
     PLAN_B,
@@ -262,3 +263,18 @@ def test_interview_whose_speakers_are_unknown_is_not_called_unasked(tmp_path):
     assert skills["key"] in comp["coverage"]["unknown"] and skills["key"] not in comp["coverage"]["never_asked"]
     md = (tmp_path / "compare.md").read_text()
     assert "not found (speakers unknown)" in md and "Not known whether these were asked" in md
+
+
+def test_unreadable_transcript_or_report_is_pending_not_fatal(tmp_path):
+    make_interview(tmp_path, "a", plan=PLAN_A, script=SCRIPT_A, asks=ASKS_A, report="truth", date="2026-01-12")
+    b = make_interview(tmp_path, "b", plan=PLAN_B, script=SCRIPT_B, stage="transcribed", date="2026-02-03")
+    b.transcript_path.write_text("{ not json")
+    c = make_interview(tmp_path, "c", plan=PLAN_B, script=SCRIPT_B, asks=ASKS_B, report="truth", date="2026-02-04")
+    c.report_path.write_text('{"schema": 99}')
+    result = runner.invoke(app, ["compare", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    comp = json.loads(result.stdout)
+    assert [i["label"] for i in comp["interviews"]] == ["Morgan Lee"]
+    reasons = {p["folder"].split("/")[-1]: p["reason"] for p in comp["pending"]}
+    assert "rerun `listenwell report" in reasons["c"] and "schema 99" in reasons["c"]
+    assert "transcri" in reasons["b"]  # unreadable transcript: rerun transcribe (or report, without analysis.report)
