@@ -132,7 +132,10 @@ def test_outputs_md_csv_html_are_private_and_agree(compared):
     assert 'src="/' not in html
 
 
-def test_parent_folder_with_other_folders_and_pending_interviews(tmp_path):
+def test_parent_folder_with_other_folders_and_pending_interviews(tmp_path, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
     make_three(tmp_path, report="truth")
     make_interview(tmp_path, "2026-04-09-jo", plan=md_plan("Jo Park", "Fabrikam", "below", 20, ["What is hard?"]), plan_suffix=".md",
                    script=SCRIPT_A, stage="recorded", date="2026-04-09")
@@ -141,6 +144,7 @@ def test_parent_folder_with_other_folders_and_pending_interviews(tmp_path):
     assert result.exit_code == 0, result.output
     assert "missing: no such folder; skipped" in result.stderr
     assert "pending:" in result.stderr and "2026-04-09-jo" in result.stderr and "listenwell transcribe" in result.stderr
+    assert (here / "compare.html").is_file()
     # two folders named: outputs go to the current folder; one parent: beside the interviews
     result = runner.invoke(app, ["compare", str(tmp_path)])
     assert result.exit_code == 0, result.output
