@@ -97,6 +97,7 @@ GRID = {
     "accept": [0.35, 0.40, 0.45, 0.50, 0.55, 0.60],
     "floor": [0.10, 0.15, 0.20, 0.25, 0.30],
     "margin": [0.0, 0.03, 0.06, 0.10, 0.15],
+    "in_order_floor": [0.08, 0.12, 0.16, 1.0],  # 1.0: the rule is off
 }
 
 
@@ -106,10 +107,11 @@ def calibrate(plans: list[LabelledPlan], base: MatchParams, weights: list[float]
     for w in weights or [base.weight]:
         p0 = replace(base, weight=w)
         cached = [(plan, score_matrix(plan, p0)[0]) for plan in plans]
-        for accept, floor, margin in itertools.product(GRID["accept"], GRID["floor"], GRID["margin"]):
+        grid = itertools.product(GRID["accept"], GRID["floor"], GRID["margin"], GRID["in_order_floor"])
+        for accept, floor, margin, in_order in grid:
             if floor > accept:
                 continue
-            p = replace(p0, accept=accept, floor=floor, margin=margin)
+            p = replace(p0, accept=accept, floor=floor, margin=margin, in_order_floor=min(in_order, floor))
             sc = Score()
             for plan, s in cached:
                 sc.add(evaluate_scores(plan, s, p))

@@ -141,16 +141,34 @@ class MatchParams:
     """How sure a match must be; measured on the labelled set (bench/bench_report.py)."""
 
     method: str = "combined"  # "lexical", "embedding" or "combined"
-    weight: float = 0.8  # share of the embedding in the combined score
+    weight: float = 0.9  # share of the embedding in the combined score
     accept: float = 0.60  # accepted outright at or above this score
-    floor: float = 0.20  # a mutual best match is accepted down to this score ...
-    margin: float = 0.0  # ... when it beats the asked question's runner-up by this much
+    floor: float = 0.25  # a mutual best match is accepted down to this score ...
+    margin: float = 0.03  # ... when it beats the asked question's runner-up by this much
+    # An asked question that sits, in the conversation, between two matched questions and
+    # whose best remaining candidate is the planned question between them in the plan's
+    # order is accepted down to this score: people tend to follow their plan.
+    in_order_floor: float = 0.12
 
 
 DEFAULT_PARAMS = MatchParams()
 
 
-def similarity(asked: Sequence[Sequence[str]], planned: Sequence[str], params: MatchParams = DEFAULT_PARAMS) -> tuple[np.ndarray, str]:
+def strip_names(text: str, names: Sequence[str]) -> str:
+    """Text without the plan's names (company, people): they say where, not what is asked."""
+    for name in names:
+        for part in name.split():
+            if len(part) > 2:
+                text = re.sub(rf"\b{re.escape(part)}(?:'s)?\b", " ", text, flags=re.I)
+    return " ".join(text.split())
+
+
+def similarity(
+    asked: Sequence[Sequence[str]],
+    planned: Sequence[str],
+    params: MatchParams = DEFAULT_PARAMS,
+    names: Sequence[str] = (),
+) -> tuple[np.ndarray, str]:
     """Score matrix (asked x planned) in [0, 1] and the method actually used.
 
     Each asked question is a list of its sentences; its score is the best of the whole
@@ -161,8 +179,9 @@ def similarity(asked: Sequence[Sequence[str]], planned: Sequence[str], params: M
     variants, owner = [], []
     for i, sents in enumerate(asked):
         for text in ([" ".join(sents)] + list(sents)) if len(sents) > 1 else list(sents):
-            variants.append(text)
+            variants.append(strip_names(text, names))
             owner.append(i)
+    planned = [strip_names(t, names) for t in planned]
     lex = LexicalScorer(planned)
     lexical = np.array([lex.scores(t) for t in variants]).reshape(len(variants), len(planned))
     method = params.method
@@ -183,6 +202,7 @@ def assign(scores: np.ndarray, params: MatchParams = DEFAULT_PARAMS) -> list[int
     """For each asked question, the planned question it asks (an index) or None.
 
     Best pair first; each planned question and each asked question is used at most once.
+    Then questions left between two matches may take the planned question between them.
     """
     n_asked, n_planned = scores.shape if scores.size else (len(scores), 0)
     result: list[int | None] = [None] * n_asked
@@ -206,7 +226,34 @@ def assign(scores: np.ndarray, params: MatchParams = DEFAULT_PARAMS) -> list[int
             free_cols.discard(j)
         else:
             s[i, j] = -np.inf  # not convincing: try the next pair
+    if params.in_order_floor < params.floor:
+        _fill_in_order(scores, result, params.in_order_floor)
     return result
+
+
+def _fill_in_order(scores: np.ndarray, result: list[int | None], floor: float) -> None:
+    """Match leftover asked questions to planned ones that fit the plan's order around them."""
+    while True:
+        taken = {j for j in result if j is not None}
+        best: tuple[float, int, int] | None = None
+        for i, j0 in enumerate(result):
+            if j0 is not None:
+                continue
+            before = [j for j in result[:i] if j is not None]
+            after = [j for j in result[i + 1:] if j is not None]
+            lo = before[-1] if before else -1
+            hi = after[0] if after else scores.shape[1]
+            gap = [j for j in range(lo + 1, hi) if j not in taken]
+            if not gap:
+                continue
+            j = max(gap, key=lambda k: scores[i, k])
+            # the in-order candidate must also be this question's best free candidate overall
+            free = [k for k in range(scores.shape[1]) if k not in taken]
+            if scores[i, j] >= floor and scores[i, j] >= max(scores[i, k] for k in free) and (best is None or scores[i, j] > best[0]):
+                best = (float(scores[i, j]), i, j)
+        if best is None:
+            return
+        result[best[1]] = best[2]
 
 
 @dataclass
@@ -215,17 +262,25 @@ class Match:
     score: float  # similarity to that planned question (or to the closest one)
 
 
-def match_questions(asked: Sequence[Sequence[str]], planned: Sequence[str], params: MatchParams = DEFAULT_PARAMS) -> tuple[list[Match], str]:
-    """Match asked questions (each a list of sentences) to planned question texts."""
+def match_questions(
+    asked: Sequence[Sequence[str]],
+    planned: Sequence[str],
+    params: MatchParams = DEFAULT_PARAMS,
+    names: Sequence[str] = (),
+) -> tuple[list[Match], str]:
+    """Match asked questions (each a list of sentences) to planned question texts.
+
+    `names` (the plan's company and people) are left out of the comparison.
+    """
     if not asked:
         return [], "none"
     if not planned:
         return [Match(None, 0.0) for _ in asked], "none"
-    scores, method = similarity(asked, planned, params)
+    scores, method = similarity(asked, planned, params, names)
     if method == "lexical" and params.method != "lexical":
         params = LEXICAL_PARAMS  # thresholds measured for the lexical scale
     picks = assign(scores, params)
     return [Match(j, float(scores[i, j] if j is not None else scores[i].max())) for i, j in enumerate(picks)], method
 
 
-LEXICAL_PARAMS = MatchParams(method="lexical", accept=0.60, floor=0.20, margin=0.03)
+LEXICAL_PARAMS = MatchParams(method="lexical", accept=0.60, floor=0.20, margin=0.03, in_order_floor=0.20)

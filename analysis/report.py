@@ -55,7 +55,8 @@ def analyse(
 
     asked = find_questions(transcript) if INTERVIEWER in labels else []
     planned = plan.questions if plan else []
-    matches, method = match_questions([a.sentences for a in asked], [q.text for q in planned], params)
+    names = [n for n in (plan.interviewee, plan.interviewer, plan.company) if n] if plan else []
+    matches, method = match_questions([a.sentences for a in asked], [q.text for q in planned], params, names)
     sents = sentences(transcript)
 
     def answer(k: int) -> dict[str, Any]:
