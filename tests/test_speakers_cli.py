@@ -147,3 +147,20 @@ def test_enroll_refuses_a_clip_without_speech(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "speech found" in r.output
     assert not (tmp_path / "data" / "listenwell" / "interviewer.npy").exists()
     assert speech_spans(np.zeros(100, np.float32), 16000) == []
+
+
+@pytest.mark.slow
+def test_channels_are_speakers_option_and_no_speakers(tmp_path):
+    audio, sr, truth = make_conversation(seed=3, exchanges=2, two_channel=True)
+    folder = make_folder(tmp_path, "call", audio, sr)  # no metadata about channels
+    d = transcribe(folder, "--channels-are-speakers")
+    assert d["speakers"]["method"] == "channels"
+    assert d["speakers"]["interviewer_by"] in ("most-questions", "planned-questions")
+    assert d["turns"][0]["speaker"] == "interviewer" == truth[0].speaker  # the one asking
+    before = (folder / "transcript.json").stat().st_mtime_ns
+    transcribe(folder, "--channels-are-speakers")  # same settings: skipped, nothing rewritten
+    assert (folder / "transcript.json").stat().st_mtime_ns == before
+    d = transcribe(folder, "--no-speakers")
+    assert d["speakers"]["method"] == "none" and d["turns"] == []
+    assert all(w["speaker"] is None for s in d["segments"] for w in s["words"])
+    assert not (folder / "speakers.rttm").exists()

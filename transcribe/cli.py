@@ -47,6 +47,9 @@ def transcribe_cmd(
     workers: int = typer.Option(0, "--workers", "-w", help="Files transcribed in parallel processes (0: suits this machine)."),
     force: bool = typer.Option(False, "--force", "-f", help="Transcribe again even when the transcript is current."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON on stdout."),
+    speakers: int | None = typer.Option(None, "--speakers", min=1, max=20, help="Number of speakers, when known (default: found from the voices)."),
+    channels_are_speakers: bool = typer.Option(False, "--channels-are-speakers", help="Each channel of the recording is one person (a call recorded as mic + system audio)."),
+    no_speakers: bool = typer.Option(False, "--no-speakers", help="Skip speaker attribution (who spoke when)."),
 ) -> None:
     """Transcribe interviews (batch): transcript.json + .srt .vtt .txt in each folder.
 
@@ -61,10 +64,13 @@ def transcribe_cmd(
         # nothing may touch the network unless the user named a model that is not on disk
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from transcribe.runner import run_transcribe
+    from transcribe.speakers import SpeakerOptions
 
     results, code = run_transcribe(
         [str(t) for t in targets], model=model, language=language, compute_type=compute_type,
         threads=threads, workers=workers, force=force, quiet=as_json,
+        speakers=SpeakerOptions(enabled=not no_speakers, num_speakers=speakers,
+                                channels_are_speakers=channels_are_speakers),
     )
     if as_json:
         typer.echo(json.dumps([r.__dict__ for r in results], indent=2, default=str))

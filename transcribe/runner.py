@@ -45,13 +45,13 @@ def _clock(seconds: float) -> str:
 
 def run_transcribe(targets: list[str], *, model: str | None, language: str | None,
                    compute_type: str, threads: int, workers: int, force: bool,
-                   quiet: bool) -> tuple[list[Result], int]:
+                   quiet: bool, speakers=None) -> tuple[list[Result], int]:
     """Transcribe every target; returns the results and the exit code."""
     err = Console(stderr=True)
     resolved = resolve_model(model)  # a missing model is one error for the whole batch
     results: list[Result | None] = []
     jobs: list[tuple[int, Job]] = []
-    probe = TranscribeOptions(model=model, language=language, compute_type=compute_type)
+    probe = TranscribeOptions(model=model, language=language, compute_type=compute_type, speakers=speakers)
     for target in targets:
         try:
             folder = folder_for_target(target)
@@ -70,7 +70,7 @@ def run_transcribe(targets: list[str], *, model: str | None, language: str | Non
         workers = workers or default_workers(len(jobs))
         workers = max(1, min(workers, len(jobs)))
         options = TranscribeOptions(model=model, language=language, compute_type=compute_type,
-                                    threads=threads or default_threads(workers))
+                                    threads=threads or default_threads(workers), speakers=speakers)
         _run(jobs, workers, options, resolved, results, err, quiet)
 
     final = [r for r in results if r is not None]
@@ -95,10 +95,11 @@ def _run(jobs, workers, options, resolved, results, err: Console, quiet: bool) -
         tasks: dict[int, int] = {}
         done_s: dict[int, float] = {}
 
-        def on_progress(i: int, done: float, tot: float) -> None:
+        def on_progress(i: int, done: float, tot: float, stage: str) -> None:
+            name = f"{jobs[i][1].folder.path.name[:30]} ({stage})"
             if i not in tasks:
-                tasks[i] = bar.add_task(jobs[i][1].folder.path.name[:30], total=tot or 1.0)
-            bar.update(tasks[i], completed=done, total=tot or 1.0)
+                tasks[i] = bar.add_task(name, total=tot or 1.0)
+            bar.update(tasks[i], completed=done, total=tot or 1.0, description=name)
             done_s[i] = done
             bar.update(overall, completed=sum(done_s.values()))
 
