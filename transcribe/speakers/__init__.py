@@ -48,10 +48,10 @@ def attribute(
     meta: dict,
     plan: Plan | None,
     options: SpeakerOptions,
-    progress: Callable[..., Any] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Transcript:
     """The transcript with turns, a speaker on every word and segment, and `speakers`.
-    `progress` is handed to diarize()."""
+    progress(fraction) is called as the work goes on (0..1)."""
     if not options.enabled:
         return _turned_off(transcript)
     from transcribe.audio import decode_channels
@@ -78,7 +78,7 @@ def attribute_audio(
     meta: dict,
     plan: Plan | None,
     options: SpeakerOptions,
-    progress: Callable[..., Any] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Transcript:
     """attribute() on decoded audio: shape (channels, n) or (n,)."""
     if not options.enabled:
@@ -92,6 +92,8 @@ def attribute_audio(
         method = "channels"
         labels = meta_labels or [f"S{i + 1}" for i in range(audio.shape[0])]
         turns = channel_turns(audio, sample_rate, labels)
+        if progress:
+            progress(1.0)
         if options.num_speakers:
             detail["note"] = "--speakers is ignored: each channel is one speaker"
     else:
