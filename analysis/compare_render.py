@@ -61,7 +61,7 @@ def coverage_lines(c: dict[str, Any], rows: list[dict], interviews: list[dict]) 
     if c["never_asked"]:
         lines.append("Nobody has asked yet: " + "; ".join(f"“{text[k]}”" for k in c["never_asked"]) + ".")
     elif not c.get("unknown"):
-        lines.append("Every planned question has been asked at least once.")
+        lines.append("Every question in your plans has been asked in at least one interview.")
     if c.get("unknown"):
         lines.append("Not known whether these were asked (speakers not told apart): "
                      + "; ".join(f"“{text[k]}”" for k in c["unknown"]) + ".")

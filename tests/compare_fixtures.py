@@ -126,7 +126,7 @@ def truth_report(folder: InterviewFolder, transcript: Transcript, spans, script,
                               "match_score": None, "answer_start_s": None, "answer_end_s": None,
                               "answer_excerpt": None, "interviewee_share": None})
             continue
-        later = [m for m in range(n + 1, len(script)) if script[m][0] == ER and m in asks]
+        later = [m for m in range(n + 1, len(script)) if script[m][0] == ER]  # the next question
         last = (later[0] if later else len(script)) - 1
         a_start, a_end = spans[n + 1][0], spans[last][1]
         questions.append({"id": q.id, "text": q.text, "priority": q.priority, "asked": True,
