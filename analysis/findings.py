@@ -56,7 +56,7 @@ def findings(r: dict[str, Any], has_plan: bool, monologues: list[tuple[float, fl
                 f"A priority-1 question came late: '{late[0]['id']}' at {mmss(late[0]['asked_at_s'])}, "
                 f"after '{first_other['id']}' at {mmss(first_other['asked_at_s'])}; ask the most important first."
             )
-        elif r.get("priority_first"):
+        elif r.get("priority_first") and not missed:
             out.append("Good: you asked your priority-1 questions first.")
         if r["skipped"] and len(r["skipped"]) < len(qs):
             out.append(f"Skipped {len(r['skipped'])} of {len(qs)} planned questions: {', '.join(r['skipped'])}.")

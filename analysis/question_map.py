@@ -27,7 +27,8 @@ from listenwell.records import INTERVIEWER, Transcript
 # ---- finding the interviewer's questions -------------------------------------------------
 
 _OPENING = re.compile(
-    r"^(?:(?:and|so|but|also|okay|ok|now|then|well|right|alright|oh|great|sure|cool)[,.]?\s+)*"
+    r"^(?:[^,.?!]{1,30},\s+)?"  # a short lead-in: "One last thing, is there ..."
+    r"(?:(?:and|so|but|also|okay|ok|now|then|well|right|alright|oh|great|sure|cool)[,.]?\s+)*"
     r"(?:what|what's|whats|how|how's|why|when|where|who|who's|which|whose|"
     r"could you|can you|would you|will you|do you|did you|does|did|is there|are there|"
     r"is it|are you|were you|was it|have you|has|had you|should i|would it|"

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from analysis.findings import LONG_INTERVIEWER_S, findings
+from analysis.findings import LONG_INTERVIEWER_S, findings, mmss
 from analysis.question_map import (
     DEFAULT_PARAMS,
     MatchParams,
@@ -150,7 +150,24 @@ def analyse(
     }
     monologues = _interviewer_monologues(transcript)
     report["findings"] = _speaker_findings(labels) + findings(report, plan is not None, monologues)
+    unheard = _unheard_interviewer_speech(transcript)
+    report["unheard_interviewer_s"] = [round(t, 2) for t in unheard]
+    if unheard:
+        times = ", ".join(mmss(t) for t in unheard[:4])
+        report["findings"].append(
+            f"You spoke at {times} but the transcript has no words there, so a question asked then may be "
+            "missing from this report (check the recording there)."
+        )
     return report
+
+
+def _unheard_interviewer_speech(transcript: Transcript, min_s: float = 1.5) -> list[float]:
+    """Starts of interviewer talk (per the speaker turns) that the transcript has no words for."""
+    words = iv.merge([(w.start, w.end) for w in transcript.words], bridge=iv.PAUSE_BRIDGE_S)
+    er = iv.talk_intervals([(t.start, t.end) for t in transcript.turns if t.speaker == INTERVIEWER])
+    if not transcript.words:
+        return []
+    return [s for s, e in er if e - s >= min_s and iv.total(iv.crop(words, s, e)) < 0.2 * (e - s)]
 
 
 def _interviewer_monologues(transcript: Transcript) -> list[tuple[float, float]]:

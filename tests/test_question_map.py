@@ -72,6 +72,7 @@ def test_mapping_accuracy_on_labelled_set():
     ("So what does your team look like", True),
     ("Tell me about how you got started.", True),
     ("It sounds like a busy week?", True),
+    ("One last thing, is there anyone else you would suggest I talk to.", True),
     ("Really?", False),
     ("Right, is it?", False),
     ("That makes a lot of sense.", False),

@@ -188,3 +188,16 @@ def test_interviewer_monologue_and_interruptions_are_findings(tmp_path):
     assert "You spoke for 40 s without a break at 00:00-00:40" in text
     assert "still talking 1 time, at 01:05" in text
     assert rep["stats"]["interruptions"] == 1
+
+
+def test_interviewer_speech_without_words_is_flagged():
+    from analysis.report import analyse
+    from analysis.script import transcript_from_script
+    from listenwell.records import Turn
+
+    t = transcript_from_script([(ER, "What is a typical day like?", 0.0, 3.0), (EE, "word " * 30, 4.0, 20.0),
+                                (EE, "word " * 30, 26.0, 40.0)])
+    t.turns.append(Turn(21.0, 24.5, ER))  # the recogniser dropped this question's words
+    rep = analyse(t, None)
+    assert rep["unheard_interviewer_s"] == [21.0]
+    assert any(f.startswith("You spoke at 00:21 but the transcript has no words there") for f in rep["findings"])
