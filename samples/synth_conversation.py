@@ -198,6 +198,7 @@ def make_conversation(
     phone: bool = False,
     two_channel: bool = False,
     crosstalk_db: float = -20.0,
+    crosstalk_delay_s: float = 0.015,
     sample_rate: int = 16000,
 ) -> tuple[np.ndarray, int, list[Turn]]:
     """A synthetic conversation: (audio, sample_rate, truth turns sorted by start).
@@ -211,7 +212,7 @@ def make_conversation(
     short_turns: one- or two-word replies and quick follow-ups.
     phone: telephone band (300-3400 Hz, mu-law) at 8 kHz; sample_rate becomes 8000.
     two_channel: (2, n) audio, one person per channel, each channel leaking into the other
-    at crosstalk_db (None: no leak). Needs speakers=2.
+    at crosstalk_db (None: no leak), crosstalk_delay_s late. Needs speakers=2.
     """
     if speakers not in (1, 2, 3):
         raise ValueError("speakers must be 1, 2 or 3")
@@ -281,7 +282,7 @@ def make_conversation(
         return (w / (np.sqrt(np.mean(w**2)) + 1e-9) * 10 ** (noise_db / 20)).astype(np.float32)
 
     if two_channel:
-        delay = int(0.015 * sample_rate)  # the other side arrives a little late through the room
+        delay = max(1, int(crosstalk_delay_s * sample_rate))  # the other side arrives late through the room
         leak = 0.0 if crosstalk_db is None else 10 ** (crosstalk_db / 20)
         a, b = tracks[0], tracks[1]
         # each channel normalised to the same speech level, as a recorder's gain would do
@@ -335,6 +336,7 @@ TWO_CHANNEL_CASES: dict[str, dict] = {
     "2ch-crosstalk": {"two_channel": True},
     "2ch-crosstalk-reverb": {"two_channel": True, "reverb": True, "noise_db": -45.0},
     "2ch-crosstalk-10dB": {"two_channel": True, "crosstalk_db": -10.0, "noise_db": -45.0},
+    "2ch-crosstalk-late": {"two_channel": True, "crosstalk_db": -12.0, "crosstalk_delay_s": 0.15, "reverb": True},
     "2ch-far-phone": {"two_channel": True, "far": "interviewee", "phone": True, "noise_db": -45.0},
 }
 

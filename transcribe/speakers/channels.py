@@ -27,6 +27,7 @@ ABSOLUTE_FLOOR_DB = -70.0  # dBFS; below this nothing is speech (digital silence
 FILL_GAP_S = 0.15  # gaps inside one channel's speech shorter than this are closed
 MIN_SPEECH_S = 0.08  # shorter blips (clicks, a cough's edge) are dropped
 SAME_SIGNAL_CORR = 0.95
+LAG_MAX_FRAMES = 50  # leaks are looked for up to 0.5 s late (0.25 s early: clock skew)
 VAD_THRESHOLD = 0.5  # Silero speech probability: loud music, tones and noise stay below
 VAD_PAD_S = 0.1  # speech-probability windows widened by this, to keep word edges
 VAD_RATE = 16000
@@ -71,17 +72,41 @@ def _activity(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return active, strong
 
 
-def leak_levels(levels: np.ndarray, strong: np.ndarray) -> np.ndarray:
-    """leak[c, o]: how much quieter channel o's speech appears in channel c (dB, negative),
-    from the frames where o is loud. The lower quartile, because in most of those frames
-    c is silent and hears only the leak; where c speaks too the difference is higher."""
+def _shift(x: np.ndarray, lag: int, fill) -> np.ndarray:
+    """x delayed by lag frames (advanced when negative), same length."""
+    if lag == 0:
+        return x
+    out = np.full_like(x, fill)
+    if lag > 0:
+        out[lag:] = x[:-lag]
+    else:
+        out[:lag] = x[-lag:]
+    return out
+
+
+def leak_paths(levels: np.ndarray, strong: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(leak, lag) per ordered pair: channel o's speech appears in channel c lag[c, o]
+    frames later and leak[c, o] dB quieter. The lag is where c's level follows o's level
+    most closely (a room and a call add tens to hundreds of ms); the leak is the lower
+    quartile of the level difference where o is loud, because in most of those frames c
+    is silent and hears only the leak, and where c speaks too the difference is higher."""
     c = levels.shape[0]
     leak = np.full((c, c), -np.inf)
+    lag = np.zeros((c, c), dtype=int)
     for i in range(c):
         for o in range(c):
-            if i != o and strong[o].sum() >= 20:
-                leak[i, o] = np.percentile(levels[i, strong[o]] - levels[o, strong[o]], 25)
-    return leak
+            if i == o or strong[o].sum() < 20:
+                continue
+            best = (-2.0, 0)
+            for k in range(-LAG_MAX_FRAMES // 2, LAG_MAX_FRAMES + 1):
+                src, loud = _shift(levels[o], k, np.nan), _shift(strong[o], k, False)
+                x, y = levels[i, loud], src[loud]
+                if len(x) >= 20 and x.std() > 0 and y.std() > 0:
+                    best = max(best, (float(np.corrcoef(x, y)[0, 1]), k))
+            lag[i, o] = best[1]
+            loud = _shift(strong[o], lag[i, o], False)
+            leak[i, o] = np.percentile(levels[i, loud] - _shift(levels[o], lag[i, o], np.nan)[loud], 25)
+    return leak, lag
 
 
 def _spans(mask: np.ndarray) -> list[tuple[float, float]]:
@@ -122,15 +147,16 @@ def ownership(audio: np.ndarray, sample_rate: int, levels: np.ndarray | None = N
     if levels is None:
         levels = frame_levels(audio, sample_rate)
     active, strong = _activity(levels)
-    leak = leak_levels(levels, strong)
+    leak, lag = leak_paths(levels, strong)
     own = active.copy()
     for i in range(levels.shape[0]):
         for o in range(levels.shape[0]):
-            if i == o:
+            if i == o or not np.isfinite(leak[i, o]):
                 continue
             # a frame of i that o's leak can explain is o's, unless o is silent there
-            above_leak = levels[i] - levels[o] > leak[i, o] + LEAK_MARGIN_DB
-            own[i] &= above_leak | ~active[o]
+            other = _shift(levels[o], lag[i, o], -np.inf)
+            above_leak = levels[i] - other > leak[i, o] + LEAK_MARGIN_DB
+            own[i] &= above_leak | ~_shift(active[o], lag[i, o], False)
     if vad:
         for i in range(levels.shape[0]):
             if own[i].any():
