@@ -1,20 +1,18 @@
 """Group the local speakers of all windows into the recording's speakers.
 
-1. Agglomerative clustering (average linkage, cosine distance) of the embeddings that rest
-   on enough speech finds the number of speakers by a distance threshold, or cuts at
-   `num_speakers` when the caller knows it.
+1. The embeddings that rest on enough speech are centred on their recording's mean, then
+   split by agglomerative clustering (average linkage, cosine) refined by k-means, into
+   the number of groups that separates most clearly (silhouette), or `num_speakers` groups
+   when the caller knows it. One speaker when no split is clear.
 2. Clusters that hold too little speech to be a voice of their own are folded into the
-   nearest one; two clusters that are alike and never talk within the same 10 s window
-   are one speaker heard differently (the segmentation model would have told two
-   people apart there): this keeps a dominant speaker from being split.
-3. Every local speaker, weak or strong, then takes the nearest speaker, with the rule that
-   two local speakers of one window are two different speakers (best joint assignment).
+   nearest one.
+3. Every item, weak or strong, then takes the nearest speaker, with the rule that two
+   items heard at the same time are two different people.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import permutations
 
 import numpy as np
 
@@ -23,27 +21,16 @@ from .embedding import normalise
 
 @dataclass
 class Params:
-    threshold: float = 0.4  # cosine distance at which two groups are different speakers
+    distinct: float = 0.5  # raw cosine distance between groups that is surely two voices
+    min_silhouette: float = 0.2  # a split into speakers at least this clear (centred space)
+    max_speakers: int = 6
     min_speaker_s: float = 3.0  # a cluster with less speech than this is not a speaker
     min_speaker_frac: float = 0.02  # ... nor one with less than this share of all speech
-    same_voice_sim: float = 0.45  # alike enough to merge when never heard together
-
-
-def _ahc(emb: np.ndarray, threshold: float, n: int | None) -> np.ndarray:
-    from scipy.cluster.hierarchy import fcluster, linkage
-
-    if len(emb) == 1:
-        return np.zeros(1, dtype=int)
-    z = linkage(emb, method="average", metric="cosine")
-    if n is not None:
-        labels = fcluster(z, t=min(n, len(emb)), criterion="maxclust")
-    else:
-        labels = fcluster(z, t=threshold, criterion="distance")
-    return labels - 1
 
 
 def _centroids(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    return normalise(np.stack([(emb[labels == c] * weight[labels == c, None]).sum(0) for c in range(k)]))
+    w = np.maximum(weight, 1e-3)  # weak items still count a little
+    return normalise(np.stack([(emb[labels == c] * w[labels == c, None]).sum(0) for c in range(k)]))
 
 
 def _relabel(labels: np.ndarray) -> tuple[np.ndarray, int]:
@@ -51,33 +38,98 @@ def _relabel(labels: np.ndarray) -> tuple[np.ndarray, int]:
     return inv, len(uniq)
 
 
+def _centre(emb: np.ndarray, weight: np.ndarray, mean: np.ndarray | None = None):
+    """Remove what all voices of this recording share (room, microphone, language, and for
+    synthetic voices the synthesiser), so that what tells the speakers apart dominates."""
+    if mean is None:
+        mean = (emb * weight[:, None]).sum(0) / max(weight.sum(), 1e-9)
+    return normalise(emb - mean), mean
+
+
+def _kmeans(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Spherical k-means from an agglomerative start (average linkage alone tends to cut
+    off a few odd embeddings instead of splitting the voices)."""
+    for _ in range(20):
+        cents = _centroids(emb, weight, labels, k)
+        new = np.argmax(emb @ cents.T, axis=1)
+        if (new == labels).all() or len(np.unique(new)) < k:
+            break
+        labels = new
+    return labels
+
+
+def _silhouette(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """Talk-weighted mean silhouette with cosine distances (how clearly the groups separate)."""
+    if k < 2:
+        return -1.0
+    dist = 1.0 - emb @ emb.T
+    onehot = np.eye(k)[labels] * weight[:, None]
+    mass = onehot.sum(0)
+    sums = dist @ onehot  # (n, k) weighted distance sums to each cluster
+    own = sums[np.arange(len(emb)), labels]
+    own_mass = mass[labels] - weight
+    a = np.where(own_mass > 0, own / np.maximum(own_mass, 1e-9), 0.0)
+    other = sums / np.maximum(mass, 1e-9)
+    other[np.arange(len(emb)), labels] = np.inf
+    b = other.min(axis=1)
+    sil = np.where(own_mass > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-9), 0.0)
+    return float((sil * weight).sum() / weight.sum())
+
+
+def _partition(emb: np.ndarray, weight: np.ndarray, z, k: int) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster
+
+    labels, k = _relabel(fcluster(z, t=k, criterion="maxclust") - 1)
+    return _kmeans(emb, weight, labels, k)
+
+
+def _count_and_partition(raw, emb, weight, num_speakers, p: Params) -> np.ndarray:
+    from scipy.cluster.hierarchy import linkage
+
+    if len(emb) < 2:
+        return np.zeros(len(emb), dtype=int)
+    z = linkage(emb, method="average", metric="cosine")
+    if num_speakers is not None:
+        return _partition(emb, weight, z, min(num_speakers, len(emb)))
+    # the first peak of the silhouette: a further speaker only while it makes the split clearer
+    best, best_sil = np.zeros(len(emb), dtype=int), -1.0
+    for k in range(2, min(p.max_speakers, len(emb)) + 1):
+        labels = _partition(emb, weight, z, k)
+        sil = _silhouette(emb, weight, labels, len(np.unique(labels)))
+        if sil <= best_sil:
+            break
+        best, best_sil = labels, sil
+    if best_sil >= p.min_silhouette:
+        return best
+    raw_top = linkage(raw, method="average", metric="cosine")[-1, 2]
+    return best if raw_top >= p.distinct else np.zeros(len(emb), dtype=int)
+
+
 def cluster(
     emb: np.ndarray,
     weight: np.ndarray,
     talk: np.ndarray,
-    window: np.ndarray,
     strong: np.ndarray,
+    conflicts: list[tuple[int, int]],
     num_speakers: int | None = None,
     params: Params | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Speaker index per embedding (-1: none) and the speakers' centroids.
+    """Speaker index per embedding and the speakers' centroids (mean raw embeddings).
 
     emb: (n, d) L2-normalised; weight: seconds of speech behind each; talk: seconds of the
-    recording each local speaker talks (decided by its window); window: the window each came from; strong: which rest on enough speech to shape the clusters."""
+    recording each item adds; strong: which rest on enough speech to shape the clusters;
+    conflicts: pairs of items heard at the same time (different people)."""
     p = params or Params()
-    if len(emb) == 0:
-        return np.zeros(0, dtype=int), np.zeros((0, emb.shape[1] if emb.ndim == 2 else 192))
     if not strong.any():
         strong = np.ones(len(emb), dtype=bool)
-    se, sw, swin = emb[strong], weight[strong], window[strong]
-    talk = talk[strong]
-    labels, k = _relabel(_ahc(se, p.threshold, num_speakers))
-
+    se, sw, st = emb[strong], weight[strong], talk[strong]
+    centred, mean = _centre(se, sw)
+    labels, k = _relabel(_count_and_partition(se, centred, sw, num_speakers, p))
     if num_speakers is None and k > 1:
-        labels, k = _fold_small(se, sw, talk, labels, k, p)
-        labels, k = _merge_never_together(se, sw, swin, labels, k, p)
-    cents = _centroids(se, sw, labels, k)
-    return assign(emb, window, cents), cents
+        labels, k = _fold_small(centred, sw, st, labels, k, p)
+    all_centred, _ = _centre(emb, weight, mean)
+    final = assign(all_centred, _centroids(centred, sw, labels, k), conflicts)
+    return final, _centroids(emb, weight, final, k)
 
 
 def _fold_small(emb, weight, talk, labels, k, p: Params):
@@ -95,40 +147,25 @@ def _fold_small(emb, weight, talk, labels, k, p: Params):
     return labels, k
 
 
-def _merge_never_together(emb, weight, window, labels, k, p: Params):
-    while k > 1:
-        cents = _centroids(emb, weight, labels, k)
-        sims = cents @ cents.T
-        together = np.zeros((k, k), dtype=bool)
-        for w in np.unique(window):
-            cs = np.unique(labels[window == w])
-            together[np.ix_(cs, cs)] = True
-        sims[together] = -np.inf
-        np.fill_diagonal(sims, -np.inf)
-        a, b = np.unravel_index(np.argmax(sims), sims.shape)
-        if sims[a, b] < p.same_voice_sim:
-            break
-        labels[labels == b] = a
-        labels, k = _relabel(labels)
-    return labels, k
-
-
-def assign(emb: np.ndarray, window: np.ndarray, cents: np.ndarray) -> np.ndarray:
-    """Nearest speaker per embedding; local speakers of one window get distinct speakers
-    (while there are enough speakers), chosen to maximise the summed similarity."""
-    labels = np.full(len(emb), -1, dtype=int)
+def assign(emb: np.ndarray, cents: np.ndarray, conflicts: list[tuple[int, int]]) -> np.ndarray:
+    """Nearest speaker per embedding, except that two items heard at the same time take
+    different speakers (greedy, most confident first)."""
     if len(cents) == 0:
-        return labels
+        return np.full(len(emb), -1, dtype=int)
     sims = emb @ cents.T
-    for w in np.unique(window):
-        idx = np.flatnonzero(window == w)
-        if len(idx) == 1 or len(idx) > len(cents):
-            labels[idx] = np.argmax(sims[idx], axis=1)
-            continue
-        best, best_score = None, -np.inf
-        for perm in permutations(range(len(cents)), len(idx)):
-            score = sims[idx, perm].sum()
-            if score > best_score:
-                best, best_score = perm, score
-        labels[idx] = best
+    labels = np.argmax(sims, axis=1)
+    if len(cents) < 2 or not conflicts:
+        return labels
+    others: dict[int, list[int]] = {}
+    for i, j in conflicts:
+        others.setdefault(i, []).append(j)
+        others.setdefault(j, []).append(i)
+    ranked = np.sort(sims, axis=1)
+    margin = ranked[:, -1] - ranked[:, -2]
+    done = np.zeros(len(emb), dtype=bool)
+    for i in sorted(others, key=lambda i: -margin[i]):
+        taken = {labels[j] for j in others[i] if done[j]}
+        free = [c for c in np.argsort(-sims[i]) if c not in taken]
+        labels[i] = free[0] if free else labels[i]
+        done[i] = True
     return labels

@@ -25,6 +25,7 @@ from .embedding import embed_features, fbank
 
 SAMPLE_RATE = 16000
 FB_SHIFT, FB_LEN = 160, 400  # fbank frame hop and length, samples
+DEBUG: dict = {}
 SEG_S = seg.FRAME_STEP / SAMPLE_RATE
 
 
@@ -35,6 +36,7 @@ class Options:
     embed_s: float = 3.0  # at most this much speech per embedding
     min_embed_s: float = 0.3  # less than this: no embedding, the local speaker is dropped
     strong_s: float = 1.0  # embeddings on at least this much speech shape the clusters
+    pause_s: float = 0.25  # a local speaker's speech is split into runs at pauses this long
     min_turn_s: float = 0.05
     bridge_s: float = 0.05  # gaps this short inside one speaker's speech are closed
     cluster: Params = field(default_factory=Params)
@@ -51,11 +53,15 @@ class Diarization:
 
 @dataclass
 class _Item:
+    """One stretch of a local speaker's speech inside one window (split at pauses)."""
+
     window: int
     local: int
+    start: int  # first segmentation frame of the run in its window
+    end: int  # one past the last
     seconds: float  # speech the embedding rests on
     strong: bool
-    talk_s: float  # speech this local speaker adds to the recording (its window's share)
+    talk_s: float  # speech this run adds to the recording (the part its window decides)
 
 
 def to_16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -84,19 +90,31 @@ def _owner_window(n_frames: int, windows: list[seg.Window]) -> tuple[np.ndarray,
     return owner, local.astype(int)
 
 
-def _embedding_frames(w: seg.Window, mask: np.ndarray, n_fb: int, cap: int) -> np.ndarray:
+def _embedding_frames(w: seg.Window, mask: np.ndarray, n_fb: int, cap: int, centre: float) -> np.ndarray:
     """Fbank frame indices inside window `w` whose centre lies in a masked segmentation
-    frame, at most `cap` of them, nearest the window centre, in time order."""
-    first = w.start // FB_SHIFT
-    last = min(n_fb, (w.start + seg.WINDOW - FB_LEN) // FB_SHIFT + 1)
+    frame, at most `cap` of them, nearest segmentation frame `centre`, in time order."""
+    lo, hi = np.flatnonzero(mask)[[0, -1]]
+    first = max(0, (w.start + seg.FRAME_CENTRE + seg.FRAME_STEP * lo - FB_LEN) // FB_SHIFT)
+    last = min(n_fb, (w.start + seg.FRAME_CENTRE + seg.FRAME_STEP * hi) // FB_SHIFT + 1)
     fb = np.arange(first, max(first, last))
-    centre = fb * FB_SHIFT + FB_LEN // 2
-    i = np.clip(np.rint((centre - w.start - seg.FRAME_CENTRE) / seg.FRAME_STEP), 0, len(mask) - 1)
-    fb = fb[mask[i.astype(int)]]
+    pos = (fb * FB_SHIFT + FB_LEN // 2 - w.start - seg.FRAME_CENTRE) / seg.FRAME_STEP
+    fb = fb[mask[np.clip(np.rint(pos), 0, len(mask) - 1).astype(int)]]
     if len(fb) > cap:
-        mid = (w.start + seg.WINDOW / 2 - FB_LEN / 2) / FB_SHIFT
+        mid = (w.start + seg.FRAME_CENTRE + seg.FRAME_STEP * centre - FB_LEN / 2) / FB_SHIFT
         fb = np.sort(fb[np.argsort(np.abs(fb - mid), kind="stable")[:cap]])
     return fb
+
+
+def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
+    """[start, end) runs of True, gaps shorter than `bridge` frames closed."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    runs: list[list[int]] = []
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if runs and a - runs[-1][1] < bridge:
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    return [(a, b) for a, b in runs]
 
 
 def diarize_16k(
@@ -121,47 +139,60 @@ def diarize_16k(
     items: list[_Item] = []
     chunks: list[np.ndarray] = []
     cap = int(o.embed_s * 100)
+    bridge = int(round(o.pause_s / SEG_S))
     for k, w in enumerate(windows):
-        mine = w.active[local[owner == k]]
+        owned = local[owner == k]
+        lo, hi = (owned.min(), owned.max() + 1) if len(owned) else (0, 0)
         alone = w.active.sum(axis=1) == 1
         for a in range(3):
-            if not w.active[:, a].any():
-                continue
-            solo = w.active[:, a] & alone
-            mask = solo if solo.sum() * SEG_S >= o.min_embed_s else w.active[:, a]
-            fb = _embedding_frames(w, mask, len(feats), cap)
-            if len(fb) < o.min_embed_s * 100:
-                continue
-            strong = mask is solo and len(fb) >= o.strong_s * 100
-            items.append(_Item(k, a, len(fb) / 100, strong, float(mine[:, a].sum()) * SEG_S))
-            chunks.append(feats[fb])
+            for r0, r1 in _runs(w.active[:, a], bridge):
+                talk = float(w.active[max(r0, lo) : min(r1, hi), a].sum()) * SEG_S
+                if talk <= 0:
+                    continue
+                run = np.zeros(len(w.active), dtype=bool)
+                run[r0:r1] = w.active[r0:r1, a]
+                solo = run & alone
+                mask = solo if solo.sum() * SEG_S >= o.min_embed_s else run
+                centre = (max(r0, lo) + min(r1, hi)) / 2
+                fb = _embedding_frames(w, mask, len(feats), cap, centre)
+                if len(fb) < o.min_embed_s * 100:
+                    items.append(_Item(k, a, r0, r1, 0.0, False, talk))
+                    chunks.append(np.zeros((0, 80), dtype=np.float32))
+                    continue
+                strong = mask is solo and len(fb) >= o.strong_s * 100
+                items.append(_Item(k, a, r0, r1, len(fb) / 100, strong, talk))
+                chunks.append(feats[fb])
     if progress:
         progress(0.6)
-    if not items:
+    if not any(it.seconds for it in items):
         return empty
-    emb = embed_features(chunks)
+    emb = np.zeros((len(items), 192), dtype=np.float32)
+    has = np.array([it.seconds > 0 for it in items])
+    emb[has] = embed_features([c for c, h in zip(chunks, has, strict=True) if h])
     if progress:
         progress(0.9)
-    labels, cents = cluster(
-        emb,
-        np.array([it.seconds for it in items]),
-        np.array([it.talk_s for it in items]),
-        np.array([it.window for it in items]),
-        np.array([it.strong for it in items]),
+    labels = np.full(len(items), -1, dtype=int)
+    sub = [it for it, h in zip(items, has, strict=True) if h]
+    labels[has], cents = cluster(
+        emb[has],
+        np.array([it.seconds for it in sub]),
+        np.array([it.talk_s for it in sub]),
+        np.array([it.strong for it in sub]),
+        _conflicts(sub),
         num_speakers,
         o.cluster,
     )
+    _inherit(items, labels)
+    DEBUG.update(items=items, has=has, windows=windows)
 
     # frame-level activity per speaker, from the owner window's local speakers
-    who = np.full((len(windows), 3), -1, dtype=int)
-    for it, lab in zip(items, labels, strict=True):
-        who[it.window, it.local] = lab
     activity = np.zeros((len(cents), n_frames), dtype=bool)
-    for k, w in enumerate(windows):
-        sel = np.flatnonzero(owner == k)
-        for a in range(3):
-            if who[k, a] >= 0:
-                activity[who[k, a], sel] |= w.active[local[sel], a]
+    for it, lab in zip(items, labels, strict=True):
+        if lab < 0:
+            continue
+        w = windows[it.window]
+        sel = np.flatnonzero((owner == it.window) & (local >= it.start) & (local < it.end))
+        activity[lab, sel] |= w.active[local[sel], it.local]
 
     turns = _turns(activity, o)
     order = sorted({t.speaker for t in turns}, key=lambda s: min(t.start for t in turns if t.speaker == s))
@@ -171,6 +202,35 @@ def diarize_16k(
     if progress:
         progress(1.0)
     return Diarization(turns, {names[int(s)]: cents[int(s)] for s in order})
+
+
+def _conflicts(items: list[_Item]) -> list[tuple[int, int]]:
+    """Pairs of items that must be different people: two local speakers of one window
+    talking at the same time."""
+    out = []
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if b.window != a.window:
+                break
+            if b.local != a.local and a.start < b.end and b.start < a.end:
+                out.append((i, j))
+    return out
+
+
+def _inherit(items: list[_Item], labels: np.ndarray) -> None:
+    """Runs too short to embed take the speaker of the nearest run of the same local
+    speaker in the same window (the segmentation model says it is the same voice)."""
+    for i, it in enumerate(items):
+        if labels[i] >= 0:
+            continue
+        near = [
+            (abs(o.start - it.start), labels[j])
+            for j, o in enumerate(items)
+            if o.window == it.window and o.local == it.local and labels[j] >= 0
+        ]
+        if near:
+            labels[i] = min(near)[1]
 
 
 def _turns(activity: np.ndarray, o: Options) -> list[Turn]:
