@@ -39,6 +39,8 @@ def analyse(
 ) -> dict[str, Any]:
     """The report of one interview (without the folder-level fields)."""
     if not transcript.turns:
+        transcript = _turns_from_words(transcript)
+    if not transcript.turns:
         raise UserError(
             "the transcript has no speakers, so talk time cannot be measured; "
             "rerun `listenwell transcribe` with speaker attribution"
@@ -168,6 +170,24 @@ def _unheard_interviewer_speech(transcript: Transcript, min_s: float = 1.5) -> l
     if not transcript.words:
         return []
     return [s for s, e in er if e - s >= min_s and iv.total(iv.crop(words, s, e)) < 0.2 * (e - s)]
+
+
+def _turns_from_words(transcript: Transcript) -> Transcript:
+    """A transcript whose words or segments carry speakers but which has no turns: derive them."""
+    from dataclasses import replace
+
+    from listenwell.records import Turn
+
+    spans: dict[str, list[iv.Interval]] = {}
+    for seg in transcript.segments:
+        if seg.words:
+            for w in seg.words:
+                if w.speaker or seg.speaker:
+                    spans.setdefault(w.speaker or seg.speaker, []).append((w.start, w.end))
+        elif seg.speaker:
+            spans.setdefault(seg.speaker, []).append((seg.start, seg.end))
+    turns = [Turn(s, e, spk) for spk, x in spans.items() for s, e in iv.merge(x, bridge=iv.PAUSE_BRIDGE_S)]
+    return replace(transcript, turns=sorted(turns, key=lambda t: t.start))
 
 
 def _interviewer_monologues(transcript: Transcript) -> list[tuple[float, float]]:

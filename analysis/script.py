@@ -37,9 +37,10 @@ def transcript_from_script(
     for i, (speaker, text, start, end) in enumerate(lines):
         tokens = text.split()
         step = (end - start) / max(1, len(tokens))
-        words = [Word(start + k * step, start + (k + 1) * step, (" " if k else "") + tok, 1.0, speaker)
+        who = speaker if with_turns else None  # without turns: a transcript without speakers
+        words = [Word(start + k * step, start + (k + 1) * step, (" " if k else "") + tok, 1.0, who)
                  for k, tok in enumerate(tokens)]
-        segments.append(Segment(id=i, start=start, end=end, text=text, words=words, speaker=speaker))
+        segments.append(Segment(id=i, start=start, end=end, text=text, words=words, speaker=who))
         if with_turns:
             turns.append(Turn(start, end, speaker))
     last = max((s.end for s in segments), default=0.0)

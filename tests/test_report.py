@@ -201,3 +201,31 @@ def test_interviewer_speech_without_words_is_flagged():
     rep = analyse(t, None)
     assert rep["unheard_interviewer_s"] == [21.0]
     assert any(f.startswith("You spoke at 00:21 but the transcript has no words there") for f in rep["findings"])
+
+
+def test_unnamed_speakers_get_talk_time_but_no_share(tmp_path):
+    script = [("S1", "What does a typical day look like for you?"), ("S2", "Mostly meetings and code reviews. " * 4),
+              ("S3", "Sorry, I joined late.")]
+    folder = make_folder(tmp_path / "iv", script=script)
+    r, rep = report_of(folder)
+    assert r.exit_code == 0, r.output
+    assert rep["talk"]["interviewee_share"] is None and rep["talk"]["other_s"] > 0
+    assert set(rep["talk"]["by_speaker"]) == {"S1", "S2", "S3"}
+    assert "not named interviewer/interviewee (S1, S2, S3)" in rep["findings"][0]
+    assert "Talk: S1" in r.output
+
+
+def test_turns_are_derived_from_word_speakers(tmp_path):
+    from analysis.report import analyse
+    from analysis.script import transcript_from_script
+
+    t = transcript_from_script(timed_script(SCRIPT))
+    t.turns = []  # words and segments keep their speakers
+    rep = analyse(t, None)
+    assert rep["talk"]["interviewee_share"] > 0.7 and len(rep["followups"]) == 5
+    for seg in t.segments:
+        seg.speaker = None
+        for w in seg.words:
+            w.speaker = None
+    with pytest.raises(Exception, match="no speakers"):
+        analyse(t, None)
