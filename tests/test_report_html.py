@@ -47,10 +47,11 @@ def test_report_page_in_chromium(tmp_path):
         assert page.eval("document.getElementById('audio').currentTime") == 0
         page.click("#transcript .line:nth-child(7)")
         now = page.wait_for("document.getElementById('audio').currentTime")
-        assert now == pytest.approx(start, abs=0.5)
+        assert now == pytest.approx(start, abs=1.0)
         # and a question marker in the timeline seeks too
         page.click("#timeline .q-marker.followup")
-        now = page.wait_for(f"Math.abs(document.getElementById('audio').currentTime - {rep['followups'][0]['at_s']}) < 0.5")
+        at = rep["followups"][0]["at_s"]
+        page.wait_for(f"Math.abs(document.getElementById('audio').currentTime - {at}) < 1.0")
         page.screenshot(ARTIFACTS / "report.png")
         assert page.errors == []
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
