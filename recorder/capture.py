@@ -1,0 +1,399 @@
+"""Capture: input streams -> one queue -> a writer thread -> crash-safe WAV files.
+
+The real-time rule: the PortAudio callback only copies each block into a queue with the
+time its first sample was captured. The writer thread does everything else: aligning the
+microphone and the system-audio stream, levels, pausing, splitting off the consent part,
+writing, the once-a-second header update, the disk check. Problems (a stream that ends,
+a microphone that delivers only digital zeros, a full disk) are reported to the main
+thread through `problem`, which stops the capture cleanly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import math
+import queue
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from recorder.devices import InputDevice, open_error, sounddevice
+from recorder.wavfile import StreamingWav
+
+BLOCK_S = 0.05  # 20 callbacks a second per stream: cheap, and fine-grained enough for levels
+SYNC_EVERY_S = 1.0  # header update + fsync: a crash loses at most this much
+ALIGN_WAIT_S = 0.5  # audio gathered from both streams before their offset is decided
+ALIGN_GIVE_UP_S = 3.0  # a stream that delivers nothing by then is padded with silence
+MAX_SKEW_S = 1.0  # a stream lagging more than this is padded with silence to keep time
+ZERO_LIMIT_S = 5.0  # exact digital zeros from the mic this long = device gone (unplugged)
+SILENCE_DBFS = -55.0  # block RMS under this counts as silence (muted mic?)
+LOSS_WINDOW_S = 3.0  # windows over which capture times are compared to count lost frames
+LOSS_TOLERANCE_S = 0.05  # shortfalls under this are timing jitter, not lost audio
+CLIP = 32767
+
+
+def dbfs(x: float) -> float:
+    return 20 * math.log10(x / 32768) if x > 0 else -120.0
+
+
+@dataclass
+class Source:
+    """What the writer knows about one input stream."""
+
+    name: str
+    received: int = 0  # frames delivered by the callback
+    pending: list[np.ndarray] = field(default_factory=list)
+    pending_frames: int = 0
+    first_at: float | None = None  # monotonic time the first block arrived
+    start_est: float = math.inf  # monotonic time of the stream's first sample (min estimate)
+    win_min: float = math.inf  # the same estimate over the current window, for lost frames
+    win_frames: int = 0
+    last_win_min: float = math.inf
+    overflows: int = 0
+    padded: int = 0  # frames of silence inserted for alignment or a lagging stream
+    peak: float = 0.0  # since the display last read it
+    rms_db: float = -120.0
+    zero_frames: int = 0  # consecutive exact-zero frames
+    silent_frames: int = 0  # consecutive frames under SILENCE_DBFS
+    clipped_at: float = 0.0
+
+    def estimate(self, samplerate: int, t_first: float, n: int) -> None:
+        # A block's first sample was captured at t_first; the stream began at t_first minus
+        # the frames before it. Delays only make this later, so the minimum is the estimate.
+        rel = t_first - self.received / samplerate
+        if self.received < LOSS_WINDOW_S * samplerate:
+            self.start_est = min(self.start_est, rel)
+        self.win_min = min(self.win_min, rel)
+        self.win_frames += n
+        if self.win_frames >= LOSS_WINDOW_S * samplerate:
+            self.last_win_min, self.win_min, self.win_frames = self.win_min, math.inf, 0
+
+    def lost_frames(self, samplerate: int) -> int:
+        """Frames the stream should have delivered by wall-clock time but did not."""
+        end = self.win_min if self.win_frames >= samplerate else min(self.win_min, self.last_win_min)
+        if not math.isfinite(end) or not math.isfinite(self.start_est):
+            return 0
+        shortfall = (end - self.start_est) * samplerate
+        # Callback timing jitters by a few milliseconds; below the tolerance nothing was lost.
+        return round(shortfall) if shortfall > LOSS_TOLERANCE_S * samplerate else 0
+
+    def take(self, n: int) -> np.ndarray:
+        data = np.concatenate(self.pending) if len(self.pending) > 1 else self.pending[0]
+        out, rest = data[:n], data[n:]
+        self.pending = [rest] if len(rest) else []
+        self.pending_frames -= n
+        return out
+
+
+class Capture:
+    """Records one microphone (+ optionally system audio as channel 2) into `folder`."""
+
+    def __init__(
+        self,
+        folder: Path,
+        mic: InputDevice,
+        samplerate: int,
+        system: InputDevice | None = None,
+        consent_part: bool = False,
+        audio_name: str = "audio.wav",
+        consent_name: str = "consent-audio.wav",
+    ):
+        self.folder = Path(folder)
+        self.samplerate = samplerate
+        self.devices = [mic] + ([system] if system else [])
+        self.sources = [Source(d.name) for d in self.devices]
+        self.channels = len(self.devices)
+        self.audio_path = self.folder / audio_name
+        self.consent_path = self.folder / consent_name if consent_part else None
+        self.frame_bytes = 2 * self.channels
+        self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._streams: list = []
+        self._finish = threading.Event()
+        self._consent_done = threading.Event()
+        self._writer = threading.Thread(target=self._run, name="recorder-writer", daemon=True)
+        self.paused = False
+        self.paused_frames = 0
+        self.consent_wav_frames = 0
+        self.audio_wav: StreamingWav | None = None
+        self.consent_wav: StreamingWav | None = None
+        self.aligned = self.channels == 1
+        self.align_offset_s = 0.0
+        self.problem: str | None = None  # why the capture must stop, set by any thread
+        self.problem_kind: str | None = None  # device-lost | disk-full | write-error
+        self.stream_ended = threading.Event()
+        self._last_written_at = 0.0  # capture time just after the last frame written to audio
+        self.started_mono = 0.0
+        self.reserve_bytes = max(256 * 1024, int(2 * samplerate * self.frame_bytes))
+
+    # ---- main thread ------------------------------------------------------------------
+    def open(self) -> None:
+        """Open the streams (not started). Raises UserError: busy, denied, gone."""
+        sd = sounddevice()
+        blocksize = max(64, int(self.samplerate * BLOCK_S))
+        try:
+            for i, dev in enumerate(self.devices):
+                self._streams.append(
+                    sd.InputStream(
+                        device=dev.index,
+                        samplerate=self.samplerate,
+                        channels=1,
+                        dtype="int16",
+                        blocksize=blocksize,
+                        callback=self._callback(i),
+                        finished_callback=self.stream_ended.set,
+                    )
+                )
+        except sd.PortAudioError as e:
+            self._close_streams()
+            raise open_error(e, self.devices[len(self._streams)]) from None
+
+    def start(self) -> None:
+        """Open the first file and start writer and streams."""
+        sd = sounddevice()
+        first = self.consent_path or self.audio_path
+        wav = StreamingWav(first, self.samplerate, self.channels)
+        if self.consent_path:
+            self.consent_wav = wav
+        else:
+            self.audio_wav = wav
+        self.started_mono = time.monotonic()
+        self._writer.start()
+        try:
+            for s in self._streams:
+                s.start()
+        except sd.PortAudioError as e:
+            self.stop()
+            raise open_error(e, self.devices[0]) from None
+
+    def _callback(self, index: int):
+        q = self._q
+        clock = time.monotonic
+        rate = self.samplerate
+
+        def callback(indata, frames, time_info, status):
+            # When the block's first sample was captured, by the clock all streams share.
+            # (PortAudio's inputBufferAdcTime drifted by 90 ms through the ALSA pulse plugin.)
+            q.put((index, indata.copy(), clock() - frames / rate, bool(status.input_overflow)))
+
+        return callback
+
+    def consent_given(self) -> None:
+        """End the consent part: what follows goes into the interview's audio file."""
+        self._consent_done.set()
+
+    def stream_problem(self) -> str | None:
+        """Why a stream stopped delivering (sound server gone, device removed), if it did."""
+        if self.stream_ended.is_set() or any(not s.active for s in self._streams if not s.closed):
+            return "the audio device stopped delivering sound (unplugged, or the sound server ended)"
+        return None
+
+    def stop(self) -> None:
+        """Stop the streams (their last blocks are delivered), then let the writer drain."""
+        sd = sounddevice()
+        for s in self._streams:
+            with contextlib.suppress(sd.PortAudioError):
+                s.stop()
+        self._close_streams()
+        self._finish.set()
+        if self._writer.is_alive():
+            self._writer.join()
+        for wav in (self.consent_wav, self.audio_wav):
+            if wav is not None:
+                try:
+                    wav.close()
+                except Exception as e:  # disk full at the very end: the last header sync stands
+                    self._fail(f"could not finish {wav.path.name}: {e}", "write-error")
+
+    def _close_streams(self) -> None:
+        sd = sounddevice()
+        for s in self._streams:
+            with contextlib.suppress(sd.PortAudioError):
+                s.close()
+
+    def position_s(self) -> float:
+        """Seconds into the interview audio file right now (for marks and notes)."""
+        written = self.audio_wav.frames if self.audio_wav else 0
+        base = written / self.samplerate
+        if self.paused or not self._last_written_at:
+            return base
+        return base + max(0.0, min(1.0, time.monotonic() - self._last_written_at))
+
+    # ---- writer thread ----------------------------------------------------------------
+    def _fail(self, message: str, kind: str) -> None:
+        if self.problem is None:
+            self.problem, self.problem_kind = message, kind
+
+    def _run(self) -> None:
+        next_sync = time.monotonic() + SYNC_EVERY_S
+        try:
+            while True:
+                try:
+                    item = self._q.get(timeout=0.1)
+                except queue.Empty:
+                    item = None
+                while item is not None:
+                    self._take(*item)
+                    try:
+                        item = self._q.get_nowait()
+                    except queue.Empty:
+                        item = None
+                if self.problem_kind in ("disk-full", "write-error"):
+                    self._discard_queue()
+                else:
+                    self._merge(final=False)
+                now = time.monotonic()
+                if now >= next_sync:
+                    next_sync = now + SYNC_EVERY_S
+                    self._sync()
+                if self._finish.is_set() and self._q.empty():
+                    break
+            if self.problem_kind not in ("disk-full", "write-error"):
+                self._merge(final=True)
+            self._sync()
+        except Exception as e:  # never die silently: the main thread reports it and stops
+            self._fail(f"the writer failed: {e}", "write-error")
+
+    def _discard_queue(self) -> None:
+        while True:
+            try:
+                self._q.get_nowait()
+            except queue.Empty:
+                return
+
+    def _take(self, index: int, block: np.ndarray, t_first: float, overflow: bool) -> None:
+        src = self.sources[index]
+        n = len(block)
+        mono = block[:, 0]
+        if src.first_at is None:
+            src.first_at = time.monotonic()
+        src.estimate(self.samplerate, t_first, n)
+        src.received += n
+        src.overflows += overflow
+        hi, lo = int(mono.max()), int(mono.min())
+        peak = max(hi, -lo)
+        src.peak = max(src.peak, peak)
+        if peak >= CLIP and np.count_nonzero((mono >= CLIP) | (mono <= -CLIP)) >= 3:
+            src.clipped_at = time.monotonic()
+        if peak == 0:
+            src.zero_frames += n
+            src.silent_frames += n
+            src.rms_db = -120.0
+        else:
+            src.zero_frames = 0
+            rms = float(np.sqrt(np.mean(np.square(mono, dtype=np.float32))))
+            src.rms_db = dbfs(rms)
+            src.silent_frames = src.silent_frames + n if src.rms_db < SILENCE_DBFS else 0
+        src.pending.append(mono)
+        src.pending_frames += n
+        if index == 0 and src.zero_frames >= ZERO_LIMIT_S * self.samplerate:
+            self._fail(
+                f"the microphone delivered only digital zeros for {ZERO_LIMIT_S:.0f} s "
+                "(unplugged, or switched to another source)", "device-lost")
+
+    def _merge(self, final: bool) -> None:
+        """Write what every source has delivered, side by side, in time."""
+        if self.channels == 1:
+            src = self.sources[0]
+            if src.pending_frames:
+                self._out(src.take(src.pending_frames)[:, None])
+            return
+        mic, sysa = self.sources
+        if not self.aligned and not self._align(final):
+            return
+        # A stream that falls behind (stalled, or ended) is padded so that time keeps going.
+        limit = 0 if final else int(MAX_SKEW_S * self.samplerate)
+        for a, b in ((mic, sysa), (sysa, mic)):
+            lag = b.pending_frames - a.pending_frames
+            if lag > limit:
+                self._pad(a, lag)
+        n = min(mic.pending_frames, sysa.pending_frames)
+        if n:
+            self._out(np.column_stack((mic.take(n), sysa.take(n))))
+
+    def _align(self, final: bool) -> bool:
+        """Decide once how far apart the two streams started; pad the later one."""
+        mic, sysa = self.sources
+        need = int(ALIGN_WAIT_S * self.samplerate)
+        waited = time.monotonic() - min(s.first_at or math.inf for s in self.sources)
+        if not final and not (mic.received >= need and sysa.received >= need) and waited < ALIGN_GIVE_UP_S:
+            return False
+        if mic.received and sysa.received:
+            offset = sysa.start_est - mic.start_est  # > 0: system audio started later
+            self.align_offset_s = offset
+            pad = round(abs(offset) * self.samplerate)
+            self._pad(sysa if offset > 0 else mic, pad, front=True)
+        self.aligned = True
+        return True
+
+    @staticmethod
+    def _pad(src: Source, n: int, front: bool = False) -> None:
+        if n <= 0:
+            return
+        zeros = np.zeros(n, dtype=np.int16)
+        src.pending = [zeros, *src.pending] if front else [*src.pending, zeros]
+        src.pending_frames += n
+        src.padded += n
+
+    def _out(self, frames: np.ndarray) -> None:
+        if self.consent_wav is not None and self._consent_done.is_set():
+            self.consent_wav.close()
+            self.consent_wav_frames = self.consent_wav.frames
+            self.consent_wav = None
+            self.audio_wav = StreamingWav(self.audio_path, self.samplerate, self.channels)
+        if self.paused:
+            self.paused_frames += len(frames)
+            return
+        wav = self.consent_wav or self.audio_wav
+        try:
+            wav.write(frames)
+        except Exception as e:
+            self._write_failed(e)
+            return
+        if wav is self.audio_wav:
+            # Capture time just after these frames: the mic's start plus frames consumed.
+            mic = self.sources[0]
+            self._last_written_at = mic.start_est + (mic.received - mic.pending_frames) / self.samplerate
+            self._last_written_at = time.monotonic() if not math.isfinite(self._last_written_at) else self._last_written_at
+
+    def _sync(self) -> None:
+        for wav in (self.consent_wav, self.audio_wav):
+            if wav is None:
+                continue
+            try:
+                wav.sync()
+            except Exception as e:
+                self._write_failed(e)
+                return
+        free = shutil.disk_usage(self.folder).free
+        if free < self.reserve_bytes:
+            self._fail(f"the disk is full ({free // 1024} KiB left in {self.folder})", "disk-full")
+
+    def _write_failed(self, e: Exception) -> None:
+        full = getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+        with contextlib.suppress(OSError):
+            full = full or shutil.disk_usage(self.folder).free < self.reserve_bytes
+        if full:
+            self._fail(f"the disk is full (writing to {self.folder} failed)", "disk-full")
+        else:
+            self._fail(f"writing the audio failed: {e}", "write-error")
+
+    # ---- results ----------------------------------------------------------------------
+    def stats(self) -> dict:
+        rate = self.samplerate
+        lost = [s.lost_frames(rate) for s in self.sources]
+        out = {
+            "lost_frames": sum(lost),
+            "lost_frames_by_source": {s.name: n for s, n in zip(self.sources, lost, strict=False)},
+            "input_overflows": sum(s.overflows for s in self.sources),
+            "frames_received": self.sources[0].received,
+            "paused_s": round(self.paused_frames / rate, 3),
+        }
+        if self.channels == 2:
+            out["alignment_offset_s"] = round(self.align_offset_s, 4)
+            out["padded_frames_by_source"] = {s.name: s.padded for s in self.sources}
+        return out
