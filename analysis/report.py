@@ -60,10 +60,13 @@ def analyse(
     names = [n for n in (plan.interviewee, plan.interviewer, plan.company) if n] if plan else []
     matches, method = match_questions([a.sentences for a in asked], [q.text for q in planned], params, names)
     sents = sentences(transcript)
+    unheard = _unheard_interviewer_speech(transcript)
 
     def answer(k: int) -> dict[str, Any]:
         a = asked[k]
         nxt = asked[k + 1].start if k + 1 < len(asked) else end_of_audio
+        # interviewer speech without words (likely a question the recogniser dropped) ends it too
+        nxt = min([nxt] + [u for u in unheard if u > a.end])
         ee = iv.crop(iv.talk_intervals([(t.start, t.end) for t in turns if t.speaker == INTERVIEWEE]), a.end, nxt)
         window = talk_in(turns, a.start, nxt)
         whole = sum(window.values())
@@ -152,7 +155,6 @@ def analyse(
     }
     monologues = _interviewer_monologues(transcript)
     report["findings"] = _speaker_findings(labels) + findings(report, plan is not None, monologues)
-    unheard = _unheard_interviewer_speech(transcript)
     report["unheard_interviewer_s"] = [round(t, 2) for t in unheard]
     if unheard:
         times = ", ".join(mmss(t) for t in unheard[:4])

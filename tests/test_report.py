@@ -200,6 +200,7 @@ def test_interviewer_speech_without_words_is_flagged():
     t.turns.append(Turn(21.0, 24.5, ER))  # the recogniser dropped this question's words
     rep = analyse(t, None)
     assert rep["unheard_interviewer_s"] == [21.0]
+    assert rep["followups"][0]["answer_s"] == pytest.approx(16.0)  # the answer ends where the unheard ask starts
     assert any(f.startswith("You spoke at 00:21 but the transcript has no words there") for f in rep["findings"])
 
 
