@@ -33,7 +33,7 @@ tr.skipped td{color:#8a8f98}
 .pill{display:inline-block;padding:0 7px;border-radius:9px;font-size:.85em;color:#fff}
 .interviewer{color:#d9822b}.interviewee{color:#2b7bd9}
 svg text{font:11px system-ui,sans-serif;fill:#3b4350}
-.q-marker,.note-marker{cursor:pointer}
+.q-marker,.note-marker,.unheard-marker{cursor:pointer}
 .q-marker:hover circle{stroke:#000;stroke-width:1.5}
 audio{width:100%;margin:6px 0 10px}
 #transcript{max-height:560px;overflow:auto}
@@ -119,6 +119,11 @@ def timeline_svg(r: dict[str, Any], transcript: Transcript) -> str:
                    f'<line x1="{cx:.1f}" y1="{top - 14}" x2="{cx:.1f}" y2="{top + lane_h * len(speakers)}" stroke="#555" stroke-width="0.6"/>'
                    f'<circle cx="{cx:.1f}" cy="{top - 18}" r="8" fill="{"#2e8b57" if planned else "#9b59b6"}"/>'
                    f'<text x="{cx:.1f}" y="{top - 14.5}" text-anchor="middle" style="fill:#fff;font-size:9px">{n}</text></g>')
+    for t in r.get("unheard_interviewer_s", []):  # interviewer speech the transcript has no words for
+        ux = x(t)
+        out.append(f'<g class="unheard-marker" data-start="{t:.2f}"><title>{mmss(t)} the interviewer spoke here, '
+                   f'but the transcript has no words</title><circle cx="{ux:.1f}" cy="{top - 18}" r="7" fill="#fff" '
+                   f'stroke="#8a8f98" stroke-dasharray="2,2"/><text x="{ux:.1f}" y="{top - 14.5}" text-anchor="middle">?</text></g>')
     for note in r.get("notes", []):
         nx = x(note["at_s"])
         out.append(f'<g class="note-marker" data-start="{note["at_s"]:.2f}"><title>{mmss(note["at_s"])} {escape(note["kind"])}: '
@@ -211,7 +216,7 @@ def render_html(r: dict[str, Any], transcript: Transcript) -> str:
 <section><h2>Findings</h2><ul class="findings">{findings}</ul></section>
 <section><h2>Talk share: the interviewee spoke {share} of the time</h2>{share_svg(r)}<p class="small">{stats}</p></section>
 <section><h2>Timeline</h2>{timeline_svg(r, transcript)}
-<p class="small">Bars: speech per speaker. Circles: questions in the order asked (green = planned, purple = follow-up); click one to hear it. Dashed red line: the end of the promised time. Yellow: your notes.</p></section>
+<p class="small">Bars: speech per speaker. Circles: questions in the order asked (green = planned, purple = follow-up); click one to hear it; a dashed circle marks interviewer speech the transcript has no words for. Dashed red line: the end of the promised time. Yellow: your notes.</p></section>
 <section><h2>Planned questions</h2>{_questions_table(r)}</section>
 {f'<section><h2>Follow-up questions</h2><ul>{followups}</ul></section>' if followups else ''}
 {f'<section><h2>Notes taken while recording</h2><ul>{notes}</ul></section>' if notes else ''}
