@@ -214,11 +214,11 @@ def settings_study() -> dict:
 
     base = TranscribeOptions().whisper_kwargs()
     candidates = {
-        "faster-whisper defaults (no VAD, conditioned)": {"vad_filter": False, "condition_on_previous_text": True, "hallucination_silence_threshold": None},
-        "VAD, conditioned": {"condition_on_previous_text": True, "hallucination_silence_threshold": None},
-        "VAD, not conditioned": {"hallucination_silence_threshold": None},
-        "VAD, not conditioned, silence threshold 2 s (default)": {},
-        "no VAD, not conditioned, silence threshold 2 s": {"vad_filter": False},
+        "faster-whisper defaults (no VAD, conditioned)": {"vad_filter": False, "hallucination_silence_threshold": None},
+        "no VAD, conditioned, silence threshold 2 s": {"vad_filter": False},
+        "VAD, conditioned": {"hallucination_silence_threshold": None},
+        "VAD, not conditioned, silence threshold 2 s": {"condition_on_previous_text": False},
+        "VAD, conditioned, silence threshold 2 s (listenwell)": {},
     }
     model = load_model(None, threads=default_threads())
     results = {}

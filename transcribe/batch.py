@@ -38,8 +38,8 @@ class Result:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-# progress events: (job index, audio seconds done, audio seconds total)
-OnProgress = Callable[[int, float, float], None]
+# progress events: (job index, audio seconds done, audio seconds total, stage)
+OnProgress = Callable[[int, float, float, str], None]
 
 
 def _summary(t) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def run_one(job: Job, index: int, options: TranscribeOptions, resolved: Resolved
     try:
         t = transcribe_folder(
             job.folder, options,
-            progress=(lambda d, tot: on_progress(index, d, tot)) if on_progress else None,
+            progress=(lambda d, tot, st: on_progress(index, d, tot, st)) if on_progress else None,
             model=model, resolved=resolved,
         )
         summary = _summary(t)
@@ -97,7 +97,7 @@ def _init_worker(events, options: TranscribeOptions, resolved: ResolvedModel) ->
 def _work(index: int, job: Job) -> Result:
     events = _WORKER["events"]
     return run_one(job, index, _WORKER["options"], _WORKER["resolved"], _WORKER["model"],
-                   lambda i, d, t: events.put((i, d, t)))
+                   lambda i, d, t, st: events.put((i, d, t, st)))
 
 
 def run_parallel(jobs: list[Job], workers: int, options: TranscribeOptions,
@@ -111,9 +111,9 @@ def run_parallel(jobs: list[Job], workers: int, options: TranscribeOptions,
         pending = set(futures)
         while pending:
             try:
-                i, d, t = events.get(timeout=0.2)
+                i, d, t, st = events.get(timeout=0.2)
                 if on_progress:
-                    on_progress(i, d, t)
+                    on_progress(i, d, t, st)
             except queue_mod.Empty:
                 pass
             for f in [f for f in pending if f.done()]:
