@@ -63,8 +63,9 @@ class TranscribeOptions:
         d = dataclasses.asdict(self)
         for k in ("model", "threads", "speakers"):
             d.pop(k)
-        if self.speakers is not None and dataclasses.is_dataclass(self.speakers):
-            d["speakers"] = dataclasses.asdict(self.speakers)
+        speakers = self.speakers if self.speakers is not None else default_speaker_options()
+        if speakers is not None and dataclasses.is_dataclass(speakers):
+            d["speakers"] = dataclasses.asdict(speakers)
         return d
 
     def whisper_kwargs(self) -> dict[str, Any]:
@@ -79,6 +80,14 @@ class TranscribeOptions:
             compression_ratio_threshold=self.compression_ratio_threshold,
             log_prob_threshold=self.log_prob_threshold,
         )
+
+
+def default_speaker_options() -> Any:
+    """transcribe.speakers.SpeakerOptions() once that package provides it, else None."""
+    import transcribe.speakers as speakers
+
+    factory = getattr(speakers, "SpeakerOptions", None)
+    return factory() if factory is not None else None
 
 
 def audio_of(folder: InterviewFolder) -> Path:
@@ -173,8 +182,8 @@ def attribute_speakers(
     attribute = getattr(speakers, "attribute", None)
     if attribute is None:
         return transcript
-    if options.speakers is None and hasattr(speakers, "SpeakerOptions"):
-        options.speakers = speakers.SpeakerOptions()
+    if options.speakers is None:
+        options.speakers = default_speaker_options()
     if progress is not None and "progress" in inspect.signature(attribute).parameters:
         return attribute(transcript, audio_path, meta, plan, options.speakers, progress=progress)
     return attribute(transcript, audio_path, meta, plan, options.speakers)
