@@ -8,6 +8,7 @@ and by bench/bench_report.py, which also calibrates MatchParams here.
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -62,6 +63,11 @@ def load_labelled(path: Path) -> list[LabelledPlan]:
                      [a[0] for a in p["asked"]], [a[1] for a in p["asked"]])
         for p in data["plans"]
     ]
+
+
+def without_punctuation(plans: list[LabelledPlan]) -> list[LabelledPlan]:
+    """The asks as a speech recogniser may give them: lowercase, no '?' or commas."""
+    return [replace(p, asked=[re.sub(r"[^\w\s']", "", a).lower() for a in p.asked]) for p in plans]
 
 
 def score_matrix(plan: LabelledPlan, params: MatchParams) -> tuple[np.ndarray, str]:

@@ -19,7 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.embed import MODEL_NAME, load_embedder  # noqa: E402
-from analysis.mapping_eval import calibrate, cross_validate, evaluate, load_labelled  # noqa: E402
+from analysis.mapping_eval import (  # noqa: E402
+    calibrate,
+    cross_validate,
+    evaluate,
+    load_labelled,
+    without_punctuation,
+)
 from analysis.question_map import DEFAULT_PARAMS, LEXICAL_PARAMS, match_questions  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "paraphrases.toml"
@@ -48,6 +54,10 @@ def main() -> None:
         print(f"{name:10s} {sc.accuracy:8.3f} {fit.accuracy:9.3f} {cv.accuracy:10.3f}  "
               f"{sc.paraphrases_right}/{sc.paraphrases} / {sc.ranked_first}/{sc.paraphrases} / "
               f"{sc.distractors_right}/{sc.distractors}" + ("" if used == shipped.method else f"  (fell back to {used})"))
+    plain = without_punctuation(plans)
+    for name, shipped, _ in rows:
+        sc, _ = evaluate(plain, shipped)
+        print(f"{name:10s} {sc.accuracy:8.3f}  (asks lowercased, punctuation removed, as ASR may give them)")
     print()
     print(f"shipped parameters: {DEFAULT_PARAMS}")
     # time to map one interview's questions (the largest plan in the set)
