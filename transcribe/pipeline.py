@@ -93,6 +93,12 @@ def default_speaker_options() -> Any:
 def audio_of(folder: InterviewFolder) -> Path:
     path = folder.audio_path
     if path is None:
+        from listenwell.folder import AUDIO_SUFFIXES
+
+        loose = sorted(p.name for p in folder.path.glob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
+        if loose:  # a folder of recordings rather than an interview folder
+            raise UserError(f"{folder.path}: not an interview folder; to transcribe the recordings "
+                            f"in it, name them: listenwell transcribe {folder.path}/{loose[0]} ...")
         raise UserError(f"{folder.path}: no audio in this folder (expected audio.* or interview.json)")
     return path
 
