@@ -26,7 +26,7 @@ from analysis.mapping_eval import (  # noqa: E402
     load_labelled,
     without_punctuation,
 )
-from analysis.question_map import DEFAULT_PARAMS, LEXICAL_PARAMS, match_questions  # noqa: E402
+from analysis.question_map import DEFAULT_PARAMS, LEXICAL_PARAMS, is_question, match_questions  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "paraphrases.toml"
 
@@ -58,6 +58,16 @@ def main() -> None:
     for name, shipped, _ in rows:
         sc, _ = evaluate(plain, shipped)
         print(f"{name:10s} {sc.accuracy:8.3f}  (asks lowercased, punctuation removed, as ASR may give them)")
+    # the whole pipeline: the question detector first, then matching; dropped asks count as
+    # correct when they were not planned questions
+    kept = [replace(p, asked=[a for a in p.asked if is_question(a)],
+                    labels=[x for a, x in zip(p.asked, p.labels, strict=True) if is_question(a)]) for p in plans]
+    dropped = [x for p in plans for a, x in zip(p.asked, p.labels, strict=True) if not is_question(a)]
+    sc, _ = evaluate(kept, DEFAULT_PARAMS)
+    right = sc.correct + sum(1 for x in dropped if not x)
+    print(f"detector: {n_para - sum(1 for x in dropped if x)}/{n_para} paraphrases seen as questions, "
+          f"{sum(1 for x in dropped if not x)}/{n_dist} distractors dropped as non-questions; "
+          f"detect + combined: {right / (n_para + n_dist):.3f}")
     print()
     print(f"shipped parameters: {DEFAULT_PARAMS}")
     # time to map one interview's questions (the largest plan in the set)
