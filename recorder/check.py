@@ -19,7 +19,7 @@ from rich.console import Console
 from listenwell.errors import UserError
 from listenwell.plan import load_plan
 from recorder.capture import Capture, dbfs
-from recorder.devices import check_rate, pick_samplerate, resolve
+from recorder.devices import check_rate, pick_samplerate, quiet_native_stderr, resolve
 
 QUIET_PEAK_DBFS = -40.0  # speech peaks below this: the mic is too far or the gain too low
 DEFAULT_MINUTES = 60.0
@@ -64,7 +64,8 @@ def run_check(plan_path: Path | None, device: str | None, system_audio: str | No
         return
 
     channels = 2 if system else 1
-    audio = _record(out, mic, rate, system, seconds, console)
+    with quiet_native_stderr():
+        audio = _record(out, mic, rate, system, seconds, console)
     if audio is not None:
         _levels(out, audio, ["microphone", "system audio"][:channels])
         _transcript(out, audio[:, 0], rate, model)

@@ -3,7 +3,10 @@ PortAudio errors turned into one line that says what to do."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
+import sys
 from dataclasses import dataclass
 
 from listenwell.errors import UserError
@@ -135,3 +138,35 @@ def describe(e: Exception | None) -> str:
 
 def open_error(e: Exception, device: InputDevice) -> UserError:
     return UserError(f"cannot open {device.name}: {describe(e)}")
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Keep PortAudio's C-level diagnostics (its ALSA code prints failed expressions to
+    file descriptor 2 when a device goes away) off the screen: the user gets one line
+    from us instead. Python's own stderr keeps working; --debug shows everything."""
+    from listenwell.cli import DEBUG
+
+    if DEBUG["on"]:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (embedded): nothing to protect
+        yield
+        return
+    old = sys.stderr
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, errors="backslashreplace")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+            sys.stderr.close()
+        sys.stderr = old
+        os.dup2(saved, 2)
+        os.close(saved)

@@ -27,7 +27,7 @@ from listenwell.folder import InterviewFolder, append_jsonl, write_text
 from listenwell.plan import Plan, load_plan
 from recorder import consent as consent_mod
 from recorder.capture import Capture, dbfs
-from recorder.devices import InputDevice, check_rate, pick_samplerate, resolve
+from recorder.devices import InputDevice, check_rate, pick_samplerate, quiet_native_stderr, resolve
 from recorder.finish import finalize
 from recorder.live import Keys, clock, status_line
 
@@ -79,6 +79,12 @@ def record(opts: RecordOptions, console: Console) -> Path:
     consent = consent_mod.obtain(plan.consent_statement, plan.interviewee, plan.interviewer,
                                  opts.consent, opts.consent_by, on_tape=opts.record_consent)
 
+    with quiet_native_stderr():
+        _capture(opts, console, plan, mic, rate, system, target, consent)
+    return target
+
+
+def _capture(opts, console, plan, mic, rate, system, target, consent) -> None:
     created = not target.exists()
     folder = InterviewFolder.create(target, exist_ok=True)
     try:
@@ -105,7 +111,6 @@ def record(opts: RecordOptions, console: Console) -> Path:
             shutil.rmtree(folder.path, ignore_errors=True)
         raise
     Session(folder, capture, plan, opts, console, mic, system).run()
-    return folder.path
 
 
 class Session:

@@ -1,0 +1,211 @@
+"""Faults of the recorder, each for real: kill -9 then `recover`, the sound server killed,
+the microphone removed, a full disk, a wrong device, and no consent."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+from rig import PLAN, start_rig, tone, wait_for
+
+from recorder.wavfile import sha256
+
+pytestmark = pytest.mark.slow
+CONSENT = ["--consent", "written", "--consent-by", "Ada Lovelace"]
+
+
+@pytest.fixture
+def rig(tmp_path_factory):
+    # Each test gets its own server: several of them break it on purpose.
+    r = start_rig(tmp_path_factory.mktemp("pulse"))
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def plan(tmp_path) -> Path:
+    p = tmp_path / "plan.toml"
+    p.write_text(PLAN)
+    return p
+
+
+def started(folder: Path) -> bool:
+    try:
+        return "started_at" in json.loads((folder / "interview.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return False
+
+
+def meta(folder: Path) -> dict:
+    return json.loads((folder / "interview.json").read_text())
+
+
+def one_error_line(err: str) -> str:
+    lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+def test_sigkill_then_recover_keeps_all_but_a_second(rig, plan, tmp_path):
+    n = 3.0
+    bed = tone(tmp_path / "bed.wav", 300, 8.0, amp=0.1)
+    folder = tmp_path / "iv"
+    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT)
+    assert wait_for(lambda: started(folder), 15)
+    player = rig.play(bed)
+    time.sleep(n)
+    rec.send_signal(signal.SIGKILL)
+    rec.communicate(timeout=10)
+    player.kill()
+    audio = folder / "audio.wav"
+    # Valid as it lies: every reader agrees on all but the last second.
+    assert sf.info(str(audio)).duration >= n - 1 - 0.3
+    assert meta(folder)["recording"] is True
+
+    out = rig.run("recover", str(folder))
+    assert out.returncode == 0, out.stderr
+    assert "recovered" in out.stdout or "nothing to repair" in out.stdout
+    seconds = sf.info(str(audio)).duration
+    assert seconds >= n - 1
+    m = meta(folder)
+    assert m["recording"] is False and m["stopped_by"] == "crash"
+    assert abs(m["duration_s"] - seconds) < 0.01
+    assert json.loads((folder / "consent.json").read_text())["audio_sha256"] == sha256(audio)
+    if shutil.which("soxi"):  # sox is the strictest reader of WAV headers
+        soxi = subprocess.run(["soxi", "-D", str(audio)], capture_output=True, text=True)
+        assert abs(float(soxi.stdout) - seconds) < 0.01
+    # Recovering again changes nothing.
+    again = rig.run("recover", str(folder))
+    assert again.returncode == 0 and "nothing to repair" in again.stdout
+
+
+def test_sound_server_killed_mid_capture_leaves_valid_audio(rig, plan, tmp_path):
+    bed = tone(tmp_path / "bed.wav", 300, 8.0, amp=0.1)
+    folder = tmp_path / "iv"
+    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT)
+    assert wait_for(lambda: started(folder), 15)
+    player = rig.play(bed)
+    time.sleep(2.0)
+    rig.kill_server()
+    _, err = rec.communicate(timeout=20)
+    player.kill()
+    assert rec.returncode == 3
+    assert "stopped delivering sound" in one_error_line(err)
+    info = sf.info(str(folder / "audio.wav"))
+    assert 1.5 < info.duration < 3.0
+    m = meta(folder)
+    assert m["stopped_by"] == "device-lost" and m["recording"] is False
+    assert json.loads((folder / "consent.json").read_text())["audio_sha256"] == sha256(folder / "audio.wav")
+
+
+def test_microphone_removed_mid_capture(rig, plan, tmp_path):
+    # Like unplugging a USB mic: the stream moves to another source that delivers zeros.
+    bed = tone(tmp_path / "bed.wav", 300, 10.0, amp=0.1)
+    folder = tmp_path / "iv"
+    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT)
+    assert wait_for(lambda: started(folder), 15)
+    player = rig.play(bed)
+    time.sleep(1.5)
+    module = next(line.split()[0] for line in rig.pactl("list", "short", "modules").splitlines()
+                  if "module-virtual-source" in line)
+    rig.pactl("unload-module", module)
+    _, err = rec.communicate(timeout=30)
+    player.kill()
+    assert rec.returncode == 3
+    line = one_error_line(err)
+    assert "zeros" in line or "stopped delivering" in line
+    assert sf.info(str(folder / "audio.wav")).duration > 1.2
+    assert meta(folder)["stopped_by"] == "device-lost"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 700 KiB tmpfs: needs root and mount(8); skipped otherwise."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a size-limited tmpfs needs root")
+    run = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k,mode=700", "tmpfs", str(mnt)],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {run.stderr.strip()}")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_disk_full_stops_and_keeps_everything(rig, plan, tmp_path, small_disk):
+    bed = tone(tmp_path / "bed.wav", 300, 15.0, amp=0.1)
+    folder = small_disk / "iv"
+    player = rig.play(bed)
+    out = rig.run("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT,
+                  "--duration", "30", timeout=40)
+    player.kill()
+    assert out.returncode == 4
+    assert "disk is full" in one_error_line(out.stderr)
+    info = sf.info(str(folder / "audio.wav"))
+    assert info.duration > 1.0
+    m = meta(folder)
+    assert m["stopped_by"] == "disk-full" and abs(m["duration_s"] - info.duration) < 0.01
+    assert json.loads((folder / "consent.json").read_text())["audio_sha256"] == sha256(folder / "audio.wav")
+
+
+def test_disk_filled_by_someone_else(rig, plan, tmp_path, small_disk):
+    # Another program takes every byte left: writes fail outright; what was written stays.
+    bed = tone(tmp_path / "bed.wav", 300, 10.0, amp=0.1)
+    folder = small_disk / "iv"
+    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT,
+                         "--duration", "20")
+    assert wait_for(lambda: started(folder), 15)
+    player = rig.play(bed)
+    time.sleep(1.5)
+    with open(small_disk / "filler", "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass
+    _, err = rec.communicate(timeout=20)
+    player.kill()
+    assert rec.returncode == 4
+    assert "disk is full" in err
+    assert sf.info(str(folder / "audio.wav")).duration > 0.5
+    (small_disk / "filler").unlink()
+    fixed = rig.run("recover", str(folder))
+    assert fixed.returncode == 0, fixed.stderr
+    assert sf.info(str(folder / "audio.wav")).duration >= 1.0
+    assert meta(folder)["recording"] is False
+
+
+def test_no_such_device_writes_nothing(rig, plan, tmp_path):
+    folder = tmp_path / "iv"
+    out = rig.run("record", str(plan), "--to", str(folder), "--device", "no-such-mic", *CONSENT)
+    assert out.returncode == 2
+    assert "no input device matches" in one_error_line(out.stderr)
+    assert not folder.exists()
+
+
+def test_sound_server_down_writes_nothing(rig, plan, tmp_path):
+    # The device is listed (ALSA's pulse plugin) but cannot be opened.
+    rig.stop()
+    folder = tmp_path / "iv"
+    out = rig.run("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT)
+    assert out.returncode == 2
+    one_error_line(out.stderr)
+    assert not folder.exists()
+
+
+def test_no_consent_without_a_terminal_records_nothing(rig, plan, tmp_path):
+    folder = tmp_path / "iv"
+    out = rig.run("record", str(plan), "--to", str(folder), "--device", "virtmic")
+    assert out.returncode == 2
+    assert "no consent" in one_error_line(out.stderr)
+    assert not folder.exists()
+    half = rig.run("record", str(plan), "--to", str(folder), "--consent-by", "Ada")
+    assert half.returncode == 2 and not folder.exists()
