@@ -3,8 +3,9 @@
 In order of trust:
 1. enrollment: the user's own voice, recorded once with `listenwell enroll`; the speaker
    whose voice (centroid embedding) is nearest to it is the interviewer;
-2. planned questions: the speaker whose sentences match the plan's questions (lexically:
-   most of a question's content words in one sentence);
+2. planned questions: the speaker whose questions match the plan's questions (lexically:
+   half of a question's content words in one question sentence; answers often echo the
+   question's words, so statements do not count);
 3. most questions: the speaker who asks the most questions (a "?" from the recogniser,
    or a sentence that opens like a question);
 4. first speaker: with no evidence at all, whoever spoke first (the interviewer usually
@@ -40,9 +41,14 @@ STOPWORDS = frozenset(
 )
 QUESTION_OPENERS = re.compile(
     r"^(what|which|who|whom|whose|when|where|why|how|do|does|did|is|are|was|were|can|could|"
-    r"would|should|will|have|has|had|may|might|shall|tell me|walk me|talk me)\b",
+    r"would|should|will|have|has|had|may|might|shall|tell me|walk me|talk me|describe|explain|"
+    r"i'?d love to (?:hear|know)|i would love to (?:hear|know)|i'?m curious|i am curious)\b",
     re.IGNORECASE,
 )
+
+# "...so is there anyone else..." / "one last thing, would you...": a question after a preamble
+PREAMBLE = re.compile(r"^(?:(?:and|so|but|okay|ok|well|um|uh|right|now|then)\b[,\s]*)+", re.IGNORECASE)
+ASKS_YOU = re.compile(r"\b(?:do|did|does|would|could|can|will|have|are|were|is) (?:you|there)\b", re.IGNORECASE)
 
 
 def _stem(word: str) -> str:
@@ -62,7 +68,10 @@ def sentences(text: str) -> list[str]:
 
 def is_question(sentence: str) -> bool:
     s = sentence.strip()
-    return s.endswith("?") or (bool(QUESTION_OPENERS.match(s)) and len(s.split()) >= 4 and not s.endswith("!"))
+    if s.endswith("?"):
+        return True
+    opening = PREAMBLE.sub("", s)
+    return len(s.split()) >= 4 and not s.endswith("!") and bool(QUESTION_OPENERS.match(opening) or ASKS_YOU.search(s))
 
 
 def planned_matches(text: str, plan: Plan) -> int:
@@ -70,6 +79,8 @@ def planned_matches(text: str, plan: Plan) -> int:
     qs = [(q.id, content_words(q.text)) for q in plan.questions]
     asked: set[str] = set()
     for s in sentences(text):
+        if not is_question(s):  # an answer often echoes the question's words
+            continue
         words = content_words(s)
         for qid, qwords in qs:
             common = len(words & qwords)
