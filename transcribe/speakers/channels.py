@@ -35,16 +35,20 @@ VAD_RATE = 16000
 
 def same_signal(audio: np.ndarray) -> bool:
     """Whether every channel carries (nearly) the same signal: a mono recording saved as
-    stereo, or a mix duplicated to both sides. Correlation of each channel with the first,
-    on short-time energy envelopes (robust to a tiny delay) and on the samples."""
+    stereo, a mix duplicated to both sides, or one side silent. Correlation of each
+    channel with the first, summed block by block (an hour of audio is large)."""
     if audio.ndim != 2 or audio.shape[0] < 2:
         return True
-    ref = audio[0].astype(np.float64)
-    for other in audio[1:].astype(np.float64):
-        denom = np.sqrt(np.sum(ref**2) * np.sum(other**2))
-        if denom == 0:  # one side entirely silent: not two speakers either
+    block = 1 << 20
+    for c in range(1, audio.shape[0]):
+        ab = aa = bb = 0.0
+        for i in range(0, audio.shape[1], block):
+            a = audio[0, i : i + block].astype(np.float64)
+            b = audio[c, i : i + block].astype(np.float64)
+            ab, aa, bb = ab + float(a @ b), aa + float(a @ a), bb + float(b @ b)
+        if aa == 0 or bb == 0:  # one side entirely silent: not two speakers either
             return True
-        if abs(np.sum(ref * other)) / denom < SAME_SIGNAL_CORR:
+        if abs(ab) / np.sqrt(aa * bb) < SAME_SIGNAL_CORR:
             return False
     return True
 
@@ -53,8 +57,10 @@ def frame_levels(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     """Level in dBFS per channel per 10 ms frame, smoothed: shape (channels, frames)."""
     hop = max(1, int(round(sample_rate * HOP_S)))
     n = audio.shape[1] // hop
-    x = audio[:, : n * hop].astype(np.float32).reshape(audio.shape[0], n, hop)
-    power = np.mean(x * x, axis=2)
+    power = np.empty((audio.shape[0], n), np.float32)
+    for c in range(audio.shape[0]):  # row by row: views, no copy of the whole recording
+        x = np.ascontiguousarray(audio[c, : n * hop], dtype=np.float32).reshape(n, hop)
+        power[c] = np.einsum("ij,ij->i", x, x) / hop
     kernel = np.ones(SMOOTH_FRAMES, np.float32) / SMOOTH_FRAMES
     power = np.stack([np.convolve(p, kernel, mode="same") for p in power])
     return 10 * np.log10(power + 1e-12)
@@ -134,7 +140,12 @@ def speech_frames(x: np.ndarray, sample_rate: int, frames: int) -> np.ndarray:
         n = int(len(x) * VAD_RATE / sample_rate)
         x = np.interp(np.arange(n) * (sample_rate / VAD_RATE), np.arange(len(x)), x).astype(np.float32)
     win = 512  # 32 ms, the model's window at 16 kHz
-    probs = get_vad_model()(np.pad(x.astype(np.float32), (0, win - len(x) % win))).ravel()
+    chunk = win * 1875  # a minute at a time: bounded memory on long recordings
+    model = get_vad_model()
+    probs = np.concatenate([
+        model(np.pad(x[i : i + chunk].astype(np.float32), (0, -len(x[i : i + chunk]) % win))).ravel()
+        for i in range(0, len(x), chunk)
+    ] or [np.zeros(1, np.float32)])
     at = np.minimum((np.arange(frames) * HOP_S * VAD_RATE / win).astype(int), len(probs) - 1)
     speech = probs[at] >= VAD_THRESHOLD
     pad = int(VAD_PAD_S / HOP_S)
