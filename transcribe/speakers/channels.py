@@ -25,6 +25,8 @@ MIN_ACTIVE_DB = 8.0  # a channel is active at least this far above its noise flo
 ACTIVE_FRACTION = 0.15  # ...and at least this fraction of the way from floor to speech level
 ABSOLUTE_FLOOR_DB = -70.0  # dBFS; below this nothing is speech (digital silence, dither)
 FILL_GAP_S = 0.15  # gaps inside one channel's speech shorter than this are closed
+PAD_START_S = 0.0  # onsets are sharp: levels catch them
+PAD_END_S = 0.1  # hangover: word ends fade below the level threshold before they stop
 MIN_SPEECH_S = 0.08  # shorter blips (clicks, a cough's edge) are dropped
 SAME_SIGNAL_CORR = 0.95
 LAG_MAX_FRAMES = 50  # leaks are looked for up to 0.5 s late (0.25 s early: clock skew)
@@ -185,6 +187,7 @@ def channel_turns(audio: np.ndarray, sample_rate: int, labels: list[str], vad: b
     for label, mask in zip(labels, own, strict=True):
         mask = _close_gaps(mask)
         spans = _spans(mask)
-        turns += [Turn(round(s, 3), round(e, 3), label) for s, e in spans if e - s >= MIN_SPEECH_S]
+        turns += [Turn(round(max(0.0, s - PAD_START_S), 3), round(e + PAD_END_S, 3), label)
+                  for s, e in spans if e - s >= MIN_SPEECH_S]
     turns.sort(key=lambda t: (t.start, t.speaker))
     return turns
