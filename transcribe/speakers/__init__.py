@@ -109,7 +109,7 @@ def attribute_audio(
         result = diarize(audio.mean(axis=0), sample_rate, num_speakers=options.num_speakers,
                          word_times=words or None, progress=progress)
         turns, centroids = list(result.turns), dict(result.centroids)
-        meta_labels = None
+        meta_labels = None  # channel names mean nothing for voices found by diarization
 
     order = _by_first_appearance(turns)
     segments = assign(transcript.segments, turns)
@@ -118,8 +118,10 @@ def attribute_audio(
             "method": method, "count": 0, "interviewer_by": None, "interviewer": None,
             "detail": {**detail, "note": detail.get("note", "no speech found")}})
 
-    if meta_labels and INTERVIEWER in order:
-        interviewer, by = INTERVIEWER, "metadata"
+    if meta_labels and set(meta_labels) <= {INTERVIEWER, INTERVIEWEE}:  # the recorder said who is where
+        interviewer = INTERVIEWER if INTERVIEWER in order else None
+        by = "metadata"
+        mapping = {k: k for k in order}
     else:
         if method == "channels" and not centroids and load_enrollment(_enrolled_path(options)) is not None:
             centroids = _channel_centroids(audio, sample_rate, turns)
@@ -127,8 +129,7 @@ def attribute_audio(
         interviewer, by, naming = find_interviewer(
             texts, order, centroids, load_enrollment(_enrolled_path(options)), plan)
         detail.update(naming)
-
-    mapping = _names(order, interviewer) if not meta_labels else {k: k for k in order}
+        mapping = _names(order, interviewer)
     named = relabel_turns(turns, mapping)
     return replace(
         transcript,

@@ -120,7 +120,7 @@ def leak_paths(levels: np.ndarray, strong: np.ndarray) -> tuple[np.ndarray, np.n
 def _spans(mask: np.ndarray) -> list[tuple[float, float]]:
     """True runs of a frame mask as (start, end) seconds."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-    return [(s * HOP_S, e * HOP_S) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+    return [(float(s * HOP_S), float(e * HOP_S)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _close_gaps(mask: np.ndarray) -> np.ndarray:
