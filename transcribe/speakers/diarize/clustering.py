@@ -91,14 +91,14 @@ def _count_and_partition(raw, emb, weight, num_speakers, p: Params) -> np.ndarra
     z = linkage(emb, method="average", metric="cosine")
     if num_speakers is not None:
         return _partition(emb, weight, z, min(num_speakers, len(emb)))
-    # the first peak of the silhouette: a further speaker only while it makes the split clearer
-    best, best_sil = np.zeros(len(emb), dtype=int), -1.0
+    sils, parts = {}, {}
     for k in range(2, min(p.max_speakers, len(emb)) + 1):
-        labels = _partition(emb, weight, z, k)
-        sil = _silhouette(emb, weight, labels, len(np.unique(labels)))
-        if sil <= best_sil:
-            break
-        best, best_sil = labels, sil
+        parts[k] = _partition(emb, weight, z, k)
+        sils[k] = _silhouette(emb, weight, parts[k], len(np.unique(parts[k])))
+    k = 2
+    while k + 1 in sils and sils[k + 1] > sils[k]:
+        k += 1
+    best, best_sil = parts[k], sils[k]
     if best_sil >= p.min_silhouette:
         return best
     raw_top = linkage(raw, method="average", metric="cosine")[-1, 2]
@@ -128,7 +128,9 @@ def cluster(
     if num_speakers is None and k > 1:
         labels, k = _fold_small(centred, sw, st, labels, k, p)
     all_centred, _ = _centre(emb, weight, mean)
-    final = assign(all_centred, _centroids(centred, sw, labels, k), conflicts)
+    cents = _centroids(centred, sw, labels, k)
+    sims = all_centred @ cents.T
+    final = _resolve(sims, np.argmax(sims, axis=1), conflicts)
     return final, _centroids(emb, weight, final, k)
 
 
@@ -147,25 +149,15 @@ def _fold_small(emb, weight, talk, labels, k, p: Params):
     return labels, k
 
 
-def assign(emb: np.ndarray, cents: np.ndarray, conflicts: list[tuple[int, int]]) -> np.ndarray:
-    """Nearest speaker per embedding, except that two items heard at the same time take
-    different speakers (greedy, most confident first)."""
-    if len(cents) == 0:
-        return np.full(len(emb), -1, dtype=int)
-    sims = emb @ cents.T
-    labels = np.argmax(sims, axis=1)
-    if len(cents) < 2 or not conflicts:
+def _resolve(sims: np.ndarray, labels: np.ndarray, conflicts: list[tuple[int, int]]) -> np.ndarray:
+    """Two items heard at the same time are two people: the less sure one moves to its
+    next-best speaker."""
+    if sims.shape[1] < 2:
         return labels
-    others: dict[int, list[int]] = {}
     for i, j in conflicts:
-        others.setdefault(i, []).append(j)
-        others.setdefault(j, []).append(i)
-    ranked = np.sort(sims, axis=1)
-    margin = ranked[:, -1] - ranked[:, -2]
-    done = np.zeros(len(emb), dtype=bool)
-    for i in sorted(others, key=lambda i: -margin[i]):
-        taken = {labels[j] for j in others[i] if done[j]}
-        free = [c for c in np.argsort(-sims[i]) if c not in taken]
-        labels[i] = free[0] if free else labels[i]
-        done[i] = True
+        if labels[i] == labels[j]:
+            c = labels[i]
+            worse = i if sims[i, c] < sims[j, c] else j
+            order = np.argsort(-sims[worse])
+            labels[worse] = order[1] if order[0] == c else order[0]
     return labels

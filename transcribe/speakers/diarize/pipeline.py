@@ -33,7 +33,8 @@ SEG_S = seg.FRAME_STEP / SAMPLE_RATE
 class Options:
     step_s: float = 5.0  # segmentation window hop (windows are 10 s)
     speech_threshold: float = 0.5  # probability that someone talks
-    embed_s: float = 3.0  # at most this much speech per embedding
+    piece_s: float = 2  # a run of speech is embedded in pieces at most this long
+    embed_s: float = 2  # at most this much speech per embedding
     min_embed_s: float = 0.3  # less than this: no embedding, the local speaker is dropped
     strong_s: float = 1.0  # embeddings on at least this much speech shape the clusters
     pause_s: float = 0.25  # a local speaker's speech is split into runs at pauses this long
@@ -146,28 +147,33 @@ def diarize_16k(
         alone = w.active.sum(axis=1) == 1
         for a in range(3):
             for r0, r1 in _runs(w.active[:, a], bridge):
-                talk = float(w.active[max(r0, lo) : min(r1, hi), a].sum()) * SEG_S
-                if talk <= 0:
+                c0, c1 = max(r0, lo), min(r1, hi)  # the part this window decides
+                if c1 <= c0:
                     continue
                 run = np.zeros(len(w.active), dtype=bool)
                 run[r0:r1] = w.active[r0:r1, a]
-                solo = run & alone
-                mask = solo if solo.sum() * SEG_S >= o.min_embed_s else run
-                centre = (max(r0, lo) + min(r1, hi)) / 2
-                fb = _embedding_frames(w, mask, len(feats), cap, centre)
-                if len(fb) < o.min_embed_s * 100:
-                    items.append(_Item(k, a, r0, r1, 0.0, False, talk))
-                    chunks.append(np.zeros((0, 80), dtype=np.float32))
-                    continue
-                strong = mask is solo and len(fb) >= o.strong_s * 100
-                items.append(_Item(k, a, r0, r1, len(fb) / 100, strong, talk))
-                chunks.append(feats[fb])
+                n_pieces = max(1, int(np.ceil((c1 - c0) * SEG_S / o.piece_s)))
+                bounds = np.linspace(c0, c1, n_pieces + 1).round().astype(int)
+                for p0, p1 in zip(bounds[:-1], bounds[1:], strict=True):
+                    piece = np.zeros_like(run)
+                    piece[p0:p1] = run[p0:p1]
+                    talk = float(piece.sum()) * SEG_S
+                    # the run's speech nearest the piece, so that short pieces (at the edge of
+                    # the window's part) still get a full embedding
+                    fb = np.zeros(0, dtype=int)
+                    for mask in (run & alone, run):
+                        if mask.sum() * SEG_S >= o.min_embed_s:
+                            fb = _embedding_frames(w, mask, len(feats), cap, (p0 + p1) / 2)
+                            break
+                    strong = mask is not run and len(fb) >= o.strong_s * 100
+                    items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk))
+                    chunks.append(feats[fb])
     if progress:
         progress(0.6)
     if not any(it.seconds for it in items):
         return empty
     emb = np.zeros((len(items), 192), dtype=np.float32)
-    has = np.array([it.seconds > 0 for it in items])
+    has = np.array([it.seconds >= o.min_embed_s for it in items])
     emb[has] = embed_features([c for c, h in zip(chunks, has, strict=True) if h])
     if progress:
         progress(0.9)
