@@ -164,3 +164,26 @@ def test_channels_are_speakers_option_and_no_speakers(tmp_path):
     assert d["speakers"]["method"] == "none" and d["turns"] == []
     assert all(w["speaker"] is None for s in d["segments"] for w in s["words"])
     assert not (folder / "speakers.rttm").exists()
+
+
+@pytest.mark.slow
+def test_enroll_records_from_the_microphone(tmp_path):
+    """The real sounddevice path, on the private PulseAudio rig's virtual microphone."""
+    from rig import start_rig
+
+    rig = start_rig(tmp_path / "rig")
+    try:
+        voice, sr, _ = make_monologue(20, seed=2)
+        sf.write(tmp_path / "voice.wav", voice, sr)
+        rig.env["XDG_DATA_HOME"] = str(tmp_path / "data")
+        enroll = rig.listenwell("enroll", "--seconds", "8", "--device", "virtmic")
+        player = rig.play(tmp_path / "voice.wav")
+        out, err = enroll.communicate(timeout=60)
+        player.kill()
+        player.wait()
+    finally:
+        rig.stop()
+    assert enroll.returncode == 0, err
+    assert "enrolled your voice" in out
+    path = tmp_path / "data" / "listenwell" / "interviewer.npy"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and np.load(path).ndim == 1
