@@ -25,7 +25,8 @@ import numpy as np
 from recorder.devices import InputDevice, open_error, sounddevice
 from recorder.wavfile import StreamingWav
 
-BLOCK_S = 0.05  # 20 callbacks a second per stream: cheap, and fine-grained enough for levels
+BLOCK_S = 0.1  # 10 callbacks a second per stream: cheap (CPU), fine-grained enough for levels
+WRITE_EVERY_S = 0.25  # the writer drains the queue this often
 SYNC_EVERY_S = 1.0  # header update + fsync: a crash loses at most this much
 ALIGN_WAIT_S = 0.5  # audio gathered from both streams before their offset is decided
 ALIGN_GIVE_UP_S = 3.0  # a stream that delivers nothing by then is padded with silence
@@ -114,10 +115,14 @@ class Capture:
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._streams: list = []
         self._finish = threading.Event()
-        self._consent_done = threading.Event()
+        self.consent_at: float | None = None  # capture time the consent part ended
         self._writer = threading.Thread(target=self._run, name="recorder-writer", daemon=True)
-        self.paused = False
+        # Pauses as (start, end) capture times: the writer drops frames captured inside them,
+        # so a pause is exact to the frame whatever the writer's lag.
+        self.pauses: list[tuple[float, float]] = []
         self.paused_frames = 0
+        self._out_t0: float | None = None  # capture time of the first frame written (all files)
+        self._out_frames = 0
         self.consent_wav_frames = 0
         self.audio_wav: StreamingWav | None = None
         self.consent_wav: StreamingWav | None = None
@@ -126,7 +131,6 @@ class Capture:
         self.problem: str | None = None  # why the capture must stop, set by any thread
         self.problem_kind: str | None = None  # device-lost | disk-full | write-error
         self.stream_ended = threading.Event()
-        self._last_written_at = 0.0  # capture time just after the last frame written to audio
         self.started_mono = 0.0
         self.reserve_bytes = max(256 * 1024, int(2 * samplerate * self.frame_bytes))
 
@@ -184,7 +188,19 @@ class Capture:
 
     def consent_given(self) -> None:
         """End the consent part: what follows goes into the interview's audio file."""
-        self._consent_done.set()
+        if self.consent_at is None:
+            self.consent_at = time.monotonic()
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1][1] == math.inf
+
+    def set_paused(self, on: bool) -> None:
+        now = time.monotonic()
+        if on and not self.paused:
+            self.pauses.append((now, math.inf))
+        elif not on and self.paused:
+            self.pauses[-1] = (self.pauses[-1][0], now)
 
     def stream_problem(self) -> str | None:
         """Why a stream stopped delivering (sound server gone, device removed), if it did."""
@@ -217,11 +233,12 @@ class Capture:
 
     def position_s(self) -> float:
         """Seconds into the interview audio file right now (for marks and notes)."""
-        written = self.audio_wav.frames if self.audio_wav else 0
-        base = written / self.samplerate
-        if self.paused or not self._last_written_at:
-            return base
-        return base + max(0.0, min(1.0, time.monotonic() - self._last_written_at))
+        start = self.consent_at if self.consent_path else self._out_t0
+        if start is None:
+            return 0.0
+        now = time.monotonic()
+        paused = sum(max(0.0, min(e, now) - max(s, start)) for s, e in list(self.pauses))
+        return max(0.0, now - start - paused)
 
     # ---- writer thread ----------------------------------------------------------------
     def _fail(self, message: str, kind: str) -> None:
@@ -232,16 +249,14 @@ class Capture:
         next_sync = time.monotonic() + SYNC_EVERY_S
         try:
             while True:
-                try:
-                    item = self._q.get(timeout=0.1)
-                except queue.Empty:
-                    item = None
-                while item is not None:
-                    self._take(*item)
+                # Wake a few times a second and take everything queued: fewer wake-ups, less CPU.
+                finishing = self._finish.wait(WRITE_EVERY_S)
+                while True:
                     try:
                         item = self._q.get_nowait()
                     except queue.Empty:
-                        item = None
+                        break
+                    self._take(*item)
                 if self.problem_kind in ("disk-full", "write-error"):
                     self._discard_queue()
                 else:
@@ -250,7 +265,7 @@ class Capture:
                 if now >= next_sync:
                     next_sync = now + SYNC_EVERY_S
                     self._sync()
-                if self._finish.is_set() and self._q.empty():
+                if finishing and self._q.empty():
                     break
             if self.problem_kind not in ("disk-full", "write-error"):
                 self._merge(final=True)
@@ -340,25 +355,47 @@ class Capture:
         src.padded += n
 
     def _out(self, frames: np.ndarray) -> None:
-        if self.consent_wav is not None and self._consent_done.is_set():
+        """Route merged frames by their capture time: consent part, pause, or interview."""
+        rate = self.samplerate
+        if self._out_t0 is None:
+            self._out_t0 = min(s.start_est for s in self.sources)
+        t0 = self._out_t0 + self._out_frames / rate
+        self._out_frames += len(frames)
+        if self.consent_wav is not None:
+            if self.consent_at is None:
+                self._write(self.consent_wav, frames, t0)
+                return
+            k = min(len(frames), max(0, math.ceil((self.consent_at - t0) * rate)))
+            self._write(self.consent_wav, frames[:k], t0)
             self.consent_wav.close()
             self.consent_wav_frames = self.consent_wav.frames
             self.consent_wav = None
-            self.audio_wav = StreamingWav(self.audio_path, self.samplerate, self.channels)
-        if self.paused:
-            self.paused_frames += len(frames)
+            self.audio_wav = StreamingWav(self.audio_path, rate, self.channels)
+            frames, t0 = frames[k:], t0 + k / rate
+        self._write(self.audio_wav, frames, t0)
+
+    def _write(self, wav: StreamingWav, frames: np.ndarray, t0: float) -> None:
+        n = len(frames)
+        if not n:
             return
-        wav = self.consent_wav or self.audio_wav
+        t1 = t0 + n / self.samplerate
+        keep = None
+        for s, e in list(self.pauses):
+            if e > t0 and s < t1:
+                if keep is None:
+                    keep = np.ones(n, dtype=bool)
+                a = max(0, math.ceil((s - t0) * self.samplerate))
+                b = min(n, math.ceil((e - t0) * self.samplerate)) if e != math.inf else n
+                keep[a:b] = False
+        if keep is not None:
+            self.paused_frames += n - int(np.count_nonzero(keep))
+            frames = frames[keep]
+            if not len(frames):
+                return
         try:
             wav.write(frames)
         except Exception as e:
             self._write_failed(e)
-            return
-        if wav is self.audio_wav:
-            # Capture time just after these frames: the mic's start plus frames consumed.
-            mic = self.sources[0]
-            self._last_written_at = mic.start_est + (mic.received - mic.pending_frames) / self.samplerate
-            self._last_written_at = time.monotonic() if not math.isfinite(self._last_written_at) else self._last_written_at
 
     def _sync(self) -> None:
         for wav in (self.consent_wav, self.audio_wav):

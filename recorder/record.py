@@ -34,6 +34,7 @@ from recorder.live import Keys, clock, status_line
 AUDIO_NAME = "audio.wav"
 CONSENT_AUDIO_NAME = "consent-audio.wav"
 SILENCE_WARN_S = 10.0
+POLL_S = 0.5  # status refresh and fault checks; keys are answered at once
 CLIP_SHOW_S = 2.0
 EXIT_DEVICE_LOST = 3
 EXIT_DISK_FULL = 4
@@ -162,10 +163,10 @@ class Session:
                 append_jsonl(self.folder.notes_path, entry)
                 self.say(f"note at {clock(t)} saved")
         elif key == "p":
-            cap.paused = not cap.paused
+            cap.set_paused(not cap.paused)
             self.note("pause" if cap.paused else "resume")
             self.say("paused: nothing is recorded until you press p again" if cap.paused else "resumed")
-        elif key == "c" and cap.consent_path is not None and not cap._consent_done.is_set():
+        elif key == "c" and cap.consent_path is not None and cap.consent_at is None:
             cap.consent_given()
             self.say("consent part saved separately; recording the interview")
         elif key not in ("c",):
@@ -216,11 +217,11 @@ class Session:
             where = self.folder.path
             self.say(f"recording to {where}" + (" — consent part first: press c once they agreed on tape"
                                                  if cap.consent_path else ""))
-            live_cm = (Live(console=self.console, refresh_per_second=4, transient=True)
+            live_cm = (Live(console=self.console, auto_refresh=False, transient=True)
                        if self.console.is_terminal else contextlib.nullcontext())
             with live_cm as live:
                 while self.stop_reason is None:
-                    for key, text in keys.poll(0.25):
+                    for key, text in keys.poll(POLL_S):
                         self.handle(key, text, keys, live)
                     elapsed = time.monotonic() - t0
                     self.fault = cap.problem or cap.stream_problem()
@@ -230,8 +231,8 @@ class Session:
                         self.stop_reason = "duration"
                     if live is not None:
                         live.update(status_line(elapsed, self.planned_s, self.levels(), cap.paused,
-                                                cap.consent_wav is not None, self.marks,
-                                                self.warnings(elapsed)))
+                                                cap.consent_path is not None and cap.consent_at is None, self.marks,
+                                                self.warnings(elapsed)), refresh=True)
                     else:
                         self.warnings(elapsed)
         finally:
