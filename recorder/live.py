@@ -15,6 +15,7 @@ import threading
 from rich.text import Text
 
 KEYS_HELP = "m mark · n note · p pause · q stop"
+SILENCE_WARN_S = 10.0
 METER_WIDTH = 12
 
 
@@ -130,3 +131,17 @@ def status_line(
         line.append(f"  ⚠ {w}", style="bold yellow")
     line.append(f"   [{KEYS_HELP}{' · c consent given' if consent_part else ''}]", style="dim")
     return line
+
+
+def warnings_for(elapsed: float, planned_s: float | None, mic_silent_s: float,
+                 clipping: list[str], paused: bool) -> list[str]:
+    """What the interviewer should notice now: the promised time, a silent mic, clipping."""
+    out = []
+    if planned_s and elapsed >= planned_s:
+        out.append("promised time is up")
+    elif planned_s and elapsed >= 0.8 * planned_s:
+        out.append(f"{(planned_s - elapsed) / 60:.0f} min left of the time promised")
+    if not paused and mic_silent_s >= SILENCE_WARN_S:
+        out.append(f"silence for {mic_silent_s:.0f} s: is the mic muted?")
+    out += [f"{name} clipping: lower the input level" for name in clipping]
+    return out

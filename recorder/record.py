@@ -29,11 +29,10 @@ from recorder import consent as consent_mod
 from recorder.capture import Capture, dbfs
 from recorder.devices import InputDevice, check_rate, pick_samplerate, quiet_native_stderr, resolve
 from recorder.finish import finalize
-from recorder.live import Keys, clock, status_line
+from recorder.live import Keys, clock, status_line, warnings_for
 
 AUDIO_NAME = "audio.wav"
 CONSENT_AUDIO_NAME = "consent-audio.wav"
-SILENCE_WARN_S = 10.0
 POLL_S = 0.5  # status refresh and fault checks; keys are answered at once
 CLIP_SHOW_S = 2.0
 EXIT_DEVICE_LOST = 3
@@ -177,23 +176,16 @@ class Session:
         return "m mark, n note, p pause/resume, q stop"
 
     def warnings(self, elapsed: float) -> list[str]:
-        cap, out = self.capture, []
-        if self.planned_s and elapsed >= self.planned_s:
-            out.append("promised time is up")
-        elif self.planned_s and elapsed >= 0.8 * self.planned_s:
-            out.append(f"{(self.planned_s - elapsed) / 60:.0f} min left")
-        mic = cap.sources[0]
-        if not cap.paused and mic.silent_frames >= SILENCE_WARN_S * cap.samplerate:
-            out.append(f"silence for {mic.silent_frames / cap.samplerate:.0f} s: mic muted?")
-        now = time.monotonic()
-        for name, src in zip(self.names, cap.sources, strict=False):
-            if src.clipped_at and now - src.clipped_at < CLIP_SHOW_S:
-                out.append(f"{name} clipping: lower the input level")
-        for w in out:
-            key = w.split(":")[0].split(" ")[0] if "min left" not in w else "80%"
-            if key not in self.said and not self.console.is_terminal:
+        cap, now = self.capture, time.monotonic()
+        clipping = [name for name, src in zip(self.names, cap.sources, strict=False)
+                    if src.clipped_at and now - src.clipped_at < CLIP_SHOW_S]
+        out = warnings_for(elapsed, self.planned_s, cap.sources[0].silent_frames / cap.samplerate,
+                           clipping, cap.paused)
+        for w in out:  # without a status line, each kind of warning is printed once
+            kind = w.split(" ")[0] if "left" not in w else "time-80"
+            if kind not in self.said and not self.console.is_terminal:
                 self.say(f"warning: {w}")
-            self.said.add(key)
+            self.said.add(kind)
         return out
 
     def levels(self) -> list[tuple[str, float]]:
