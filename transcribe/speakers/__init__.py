@@ -24,7 +24,7 @@ from listenwell.plan import Plan
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
 
 from .assign import assign
-from .channels import channel_turns, same_signal
+from .channels import channel_turns, not_separate
 from .naming import find_interviewer, load_enrollment, relabel_turns
 
 __all__ = ["SpeakerOptions", "attribute", "attribute_audio"]
@@ -88,7 +88,8 @@ def attribute_audio(
     meta_labels = _channel_labels(meta, audio.shape[0])
     wants_channels = options.channels_are_speakers or meta_labels is not None
     centroids: dict[str, np.ndarray] = {}
-    if wants_channels and audio.shape[0] >= 2 and not same_signal(audio):
+    problem = not_separate(audio) if wants_channels else None
+    if wants_channels and problem is None:
         method = "channels"
         labels = meta_labels or [f"S{i + 1}" for i in range(audio.shape[0])]
         turns = channel_turns(audio, sample_rate, labels)
@@ -98,10 +99,7 @@ def attribute_audio(
             detail["note"] = "--speakers is ignored: each channel is one speaker"
     else:
         if wants_channels:
-            detail["note"] = (
-                "the recording has one channel" if audio.shape[0] < 2
-                else "the channels carry the same sound, so they are not one speaker each: diarized as one channel"
-            )
+            detail["note"] = f"{problem}, so the channels are not one speaker each: diarized as one channel"
         method = "diarization"
         from transcribe.speakers.diarize import diarize
 

@@ -35,12 +35,13 @@ VAD_PAD_S = 0.1  # speech-probability windows widened by this, to keep word edge
 VAD_RATE = 16000
 
 
-def same_signal(audio: np.ndarray) -> bool:
-    """Whether every channel carries (nearly) the same signal: a mono recording saved as
-    stereo, a mix duplicated to both sides, or one side silent. Correlation of each
-    channel with the first, summed block by block (an hour of audio is large)."""
+def not_separate(audio: np.ndarray) -> str | None:
+    """Why the channels cannot be one speaker each, or None when they can: a mono
+    recording saved as stereo or a mix duplicated to both sides (correlation of each
+    channel with the first >= SAME_SIGNAL_CORR), or a silent side. Summed block by
+    block: an hour of audio is large."""
     if audio.ndim != 2 or audio.shape[0] < 2:
-        return True
+        return "the recording has one channel"
     block = 1 << 20
     for c in range(1, audio.shape[0]):
         ab = aa = bb = 0.0
@@ -48,11 +49,16 @@ def same_signal(audio: np.ndarray) -> bool:
             a = audio[0, i : i + block].astype(np.float64)
             b = audio[c, i : i + block].astype(np.float64)
             ab, aa, bb = ab + float(a @ b), aa + float(a @ a), bb + float(b @ b)
-        if aa == 0 or bb == 0:  # one side entirely silent: not two speakers either
-            return True
-        if abs(ab) / np.sqrt(aa * bb) < SAME_SIGNAL_CORR:
-            return False
-    return True
+        if aa == 0 or bb == 0:
+            return "a channel is silent"
+        if abs(ab) / np.sqrt(aa * bb) >= SAME_SIGNAL_CORR:
+            return "the channels carry the same sound"
+    return None
+
+
+def same_signal(audio: np.ndarray) -> bool:
+    """Whether the channels are not one speaker each (see not_separate)."""
+    return not_separate(audio) is not None
 
 
 def frame_levels(audio: np.ndarray, sample_rate: int) -> np.ndarray:
