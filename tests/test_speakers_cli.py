@@ -192,3 +192,14 @@ def test_enroll_records_from_the_microphone(tmp_path):
     assert "enrolled your voice" in out
     path = tmp_path / "data" / "listenwell" / "interviewer.npy"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and np.load(path).ndim == 1
+
+
+def test_a_channel_without_speech_falls_back_to_diarization():
+    """Metadata says one person per channel, but the call side captured only hiss (the
+    call ran on loudspeakers into the microphone): both voices are on one channel."""
+    mono, sr, _ = make_conversation(seed=1, exchanges=1)
+    hiss = (np.random.default_rng(0).standard_normal(len(mono)) * 0.001).astype(np.float32)
+    out = attribute_audio(bare_transcript(len(mono) / sr), np.stack([mono, hiss]), sr,
+                          {"channels": ["interviewer", "interviewee"]}, None, SpeakerOptions())
+    assert out.speakers["method"] == "diarization"
+    assert "'interviewee' has almost no speech" in out.speakers["detail"]["note"]

@@ -30,6 +30,7 @@ from .naming import find_interviewer, load_enrollment, relabel_turns
 __all__ = ["SpeakerOptions", "attribute", "attribute_audio"]
 
 SAMPLE_RATE = 16000
+MIN_CHANNEL_SHARE = 0.03  # in an interview both sides talk; less than this is a missing side
 RTTM_NAME = "speakers.rttm"
 
 
@@ -58,6 +59,15 @@ def attribute(
 
     audio = decode_channels(audio_path, sample_rate=SAMPLE_RATE)
     return attribute_audio(transcript, audio, SAMPLE_RATE, meta, plan, options, progress)
+
+
+def _silent_channel(turns: list[Turn], labels: list[str]) -> str | None:
+    """A channel with (almost) no speech of its own while the other has plenty: the call
+    was not captured on it (both people are on the other channel, or nobody is)."""
+    talk = {k: sum(t.duration for t in turns if t.speaker == k) for k in labels}
+    whole = sum(talk.values())
+    quiet = [k for k, v in talk.items() if v < MIN_CHANNEL_SHARE * whole]
+    return f"channel '{quiet[0]}' has almost no speech" if whole > 0 and quiet else None
 
 
 def _turned_off(transcript: Transcript) -> Transcript:
@@ -90,9 +100,11 @@ def attribute_audio(
     centroids: dict[str, np.ndarray] = {}
     problem = not_separate(audio) if wants_channels else None
     if wants_channels and problem is None:
-        method = "channels"
         labels = meta_labels or [f"S{i + 1}" for i in range(audio.shape[0])]
         turns = channel_turns(audio, sample_rate, labels)
+        problem = _silent_channel(turns, labels)
+    if wants_channels and problem is None:
+        method = "channels"
         if progress:
             progress(1.0)
         if options.num_speakers:

@@ -2,14 +2,15 @@
 
 Each channel gets its own voice activity, but a channel also hears the other side: the
 remote voice leaks from the loudspeakers into the microphone, and a sidetone may carry the
-local voice into the call. A leak is the *same* sound, much quieter. So frame by frame
-(10 ms, smoothed over 50 ms) a channel owns a frame only when it is active above its own
-noise floor AND louder, relative to each other active channel, than that channel's leak
-into it would make it (the leak level is measured from the recording itself). Both own a
-frame only when both are clearly active on their own: real overlap, not crosstalk.
+local voice into the call. A leak is the *same* sound, quieter and a little later. So,
+frame by frame (10 ms, smoothed over 50 ms), a channel owns a frame only when it is
+active above its own noise floor, louder than the other channel's leak into it would make
+it (leak level and delay are measured from the recording itself), and Silero VAD hears
+speech there (music, tones and typing are not talk). Both own a frame only when both are
+clearly active on their own: real overlap, not crosstalk.
 
 A "stereo" file whose channels carry the same signal is not two speakers:
-`same_signal()` detects it so that the caller falls back to single-channel diarization.
+`not_separate()` says so, and the caller falls back to single-channel diarization.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ MIN_ACTIVE_DB = 8.0  # a channel is active at least this far above its noise flo
 ACTIVE_FRACTION = 0.15  # ...and at least this fraction of the way from floor to speech level
 ABSOLUTE_FLOOR_DB = -70.0  # dBFS; below this nothing is speech (digital silence, dither)
 FILL_GAP_S = 0.15  # gaps inside one channel's speech shorter than this are closed
-PAD_START_S = 0.0  # onsets are sharp: levels catch them
 PAD_END_S = 0.1  # hangover: word ends fade below the level threshold before they stop
 MIN_SPEECH_S = 0.08  # shorter blips (clicks, a cough's edge) are dropped
 SAME_SIGNAL_CORR = 0.95
@@ -193,7 +193,7 @@ def channel_turns(audio: np.ndarray, sample_rate: int, labels: list[str], vad: b
     for label, mask in zip(labels, own, strict=True):
         mask = _close_gaps(mask)
         spans = _spans(mask)
-        turns += [Turn(round(max(0.0, s - PAD_START_S), 3), round(e + PAD_END_S, 3), label)
-                  for s, e in spans if e - s >= MIN_SPEECH_S]
+        # onsets are sharp and caught by the levels; ends fade, hence the hangover
+        turns += [Turn(round(s, 3), round(e + PAD_END_S, 3), label) for s, e in spans if e - s >= MIN_SPEECH_S]
     turns.sort(key=lambda t: (t.start, t.speaker))
     return turns
