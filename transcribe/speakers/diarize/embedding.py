@@ -16,7 +16,7 @@ def normalise(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(norm, 1e-12)
 
 
-def embed_features(chunks: list[np.ndarray], batch: int = 16) -> np.ndarray:
+def embed_features(chunks: list[np.ndarray], batch: int = 4) -> np.ndarray:
     """(n, 192) L2-normalised embeddings of fbank chunks (each (frames, 80), mean-normalised
     here). Chunks of equal length run as one batch; CAM++'s pooling must not see padding."""
     sess = session(EMBEDDING)

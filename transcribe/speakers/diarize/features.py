@@ -18,6 +18,13 @@ SAMPLE_RATE = 16000
 FRAME_SHIFT = 160  # 10 ms: both models run at 100 frames per second
 
 
+def _rfft(frames: np.ndarray, n: int) -> np.ndarray:
+    """Real FFT of each row in single precision (twice as fast as numpy's double)."""
+    from scipy.fft import rfft
+
+    return rfft(frames.astype(np.float32, copy=False), n=n, axis=1)
+
+
 def _frames(audio: np.ndarray, length: int, shift: int) -> np.ndarray:
     n = 1 + (len(audio) - length) // shift
     if n <= 0:
@@ -50,18 +57,30 @@ def _povey_window(length: int = 400) -> np.ndarray:
     return ((0.5 - 0.5 * np.cos(2 * np.pi * n / (length - 1))) ** 0.85).astype(np.float32)
 
 
-def kaldi_fbank(audio: np.ndarray, num_bins: int = 80) -> np.ndarray:
-    """(frames, num_bins) Kaldi log-fbank of 16 kHz float audio, not mean-normalised."""
+def kaldi_fbank(audio: np.ndarray, num_bins: int = 80, block: int = 6000) -> np.ndarray:
+    """(frames, num_bins) Kaldi log-fbank of 16 kHz float audio, not mean-normalised.
+    Computed `block` frames at a time so that memory stays flat on long recordings."""
     audio = np.ascontiguousarray(audio, dtype=np.float32)
-    frames = _frames(audio, 400, FRAME_SHIFT).astype(np.float32)
+    n = max(0, 1 + (len(audio) - 400) // FRAME_SHIFT)
+    if n > block:
+        parts = [
+            _fbank_frames(_frames(audio[i * FRAME_SHIFT : (i + block - 1) * FRAME_SHIFT + 400], 400, FRAME_SHIFT), num_bins)
+            for i in range(0, n, block)
+        ]
+        return np.concatenate(parts)
+    return _fbank_frames(_frames(audio, 400, FRAME_SHIFT), num_bins)
+
+
+def _fbank_frames(frames: np.ndarray, num_bins: int) -> np.ndarray:
+    frames = frames.astype(np.float32)
     if len(frames) == 0:
         return np.zeros((0, num_bins), dtype=np.float32)
     frames = frames - frames.mean(axis=1, keepdims=True)
     emph = np.empty_like(frames)
     emph[:, 1:] = frames[:, 1:] - 0.97 * frames[:, :-1]
     emph[:, 0] = frames[:, 0] * (1 - 0.97)
-    spec = np.fft.rfft(emph * _povey_window(), n=512)
-    power = (spec.real**2 + spec.imag**2).astype(np.float32)
+    spec = _rfft(emph * _povey_window(), 512)
+    power = spec.real**2 + spec.imag**2
     energies = power @ _kaldi_mel_banks(num_bins)
     return np.log(np.maximum(energies, np.finfo(np.float32).eps))
 
@@ -96,6 +115,6 @@ def ge2e_mel(audio: np.ndarray) -> np.ndarray:
     if len(frames) == 0:
         return np.zeros((0, 40), dtype=np.float32)
     window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(400) / 400)).astype(np.float32)
-    spec = np.fft.rfft(frames * window)
-    power = (spec.real**2 + spec.imag**2).astype(np.float32)
+    spec = _rfft(frames * window, 400)
+    power = spec.real**2 + spec.imag**2
     return power @ _slaney_mel_banks()

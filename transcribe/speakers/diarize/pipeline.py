@@ -25,7 +25,6 @@ from .embedding import embed_features, fbank
 
 SAMPLE_RATE = 16000
 FB_SHIFT, FB_LEN = 160, 400  # fbank frame hop and length, samples
-DEBUG: dict = {}
 SEG_S = seg.FRAME_STEP / SAMPLE_RATE
 
 
@@ -189,7 +188,6 @@ def diarize_16k(
         o.cluster,
     )
     _inherit(items, labels)
-    DEBUG.update(items=items, has=has, windows=windows)
 
     # frame-level activity per speaker, from the owner window's local speakers
     activity = np.zeros((len(cents), n_frames), dtype=bool)
