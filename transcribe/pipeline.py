@@ -1,6 +1,6 @@
 """One interview folder's audio -> transcript.json (+ .srt .vtt .txt, speakers.rttm).
 
-ASR runs block by block (10 minutes, cut at the quietest moment near the end of each block)
+ASR runs block by block (5 minutes, cut at the quietest moment near the end of each block)
 so that memory stays flat however long the recording is; segments stream out of
 faster-whisper as they are decoded and drive the progress bar. Then speaker attribution
 (transcribe.speakers, when present) and the exports.
@@ -27,7 +27,7 @@ from transcribe.audio import SAMPLE_RATE, file_sha256, open_audio, stream_blocks
 from transcribe.exports import EXPORTS, to_rttm
 from transcribe.model import ResolvedModel, load_resolved, resolve_model
 
-BLOCK_S = 600.0  # audio transcribed per faster-whisper call: bounds memory on long files
+BLOCK_S = 300.0  # audio per faster-whisper call: its VAD and STFT need ~1.3 MB per second of it
 CUT_SEARCH_S = 20.0  # where to look for a quiet cut at the end of a block
 SILENCE_PEAK = 10 ** (-70 / 20)  # a block that never gets louder than -70 dBFS has no speech
 
