@@ -21,8 +21,9 @@ from .embedding import normalise
 
 @dataclass
 class Params:
-    distinct: float = 0.5  # raw cosine distance between groups that is surely two voices
-    min_silhouette: float = 0.2  # a split into speakers at least this clear (centred space)
+    same_voice: float = 0.3  # raw cosine distance (average linkage) below which all is one voice
+    distinct: float = 0.6  # ... above which there are surely two voices
+    min_silhouette: float = 0.2  # in between, a split into two must be at least this clear
     max_speakers: int = 6
     min_speaker_s: float = 3.0  # a cluster with less speech than this is not a speaker
     min_speaker_frac: float = 0.02  # ... nor one with less than this share of all speech
@@ -95,14 +96,13 @@ def _count_and_partition(raw, emb, weight, num_speakers, p: Params) -> np.ndarra
     for k in range(2, min(p.max_speakers, len(emb)) + 1):
         parts[k] = _partition(emb, weight, z, k)
         sils[k] = _silhouette(emb, weight, parts[k], len(np.unique(parts[k])))
-    k = 2
+    raw_top = linkage(raw, method="average", metric="cosine")[-1, 2]
+    if raw_top < p.same_voice or (sils[2] < p.min_silhouette and raw_top < p.distinct):
+        return np.zeros(len(emb), dtype=int)  # one voice: no split is clear
+    k = 2  # the first peak of the silhouette: another speaker only while the split gets clearer
     while k + 1 in sils and sils[k + 1] > sils[k]:
         k += 1
-    best, best_sil = parts[k], sils[k]
-    if best_sil >= p.min_silhouette:
-        return best
-    raw_top = linkage(raw, method="average", metric="cosine")[-1, 2]
-    return best if raw_top >= p.distinct else np.zeros(len(emb), dtype=int)
+    return parts[k]
 
 
 def cluster(
