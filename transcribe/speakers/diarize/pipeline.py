@@ -3,9 +3,11 @@
 1. pyannote segmentation-3.0 on 10 s windows every `step_s` seconds: per window, up to three
    local speakers and when each talks (overlap included). Every moment of the recording is
    decided by the window whose centre is nearest, so each decision has context on both sides.
-2. A CAM++ embedding per (window, local speaker), from the frames where that speaker talks
-   alone (at most `embed_s` seconds, nearest the window centre).
-3. Clustering links local speakers across windows into S1..Sn (see clustering.py).
+2. Each local speaker's speech is cut into runs at pauses, runs at the pauses between the
+   transcript's words (`word_times`, where a turn can change although the voice seems to
+   go on), and those into pieces of at most `piece_s`. Each piece gets a CAM++ embedding
+   from the frames nearest it where that local speaker talks alone (`embed_s` seconds).
+3. Clustering groups the pieces into S1..Sn (see clustering.py).
 4. A speaker talks in every frame where one of their local speakers is active, so where
    two people talk at once both are talking (the talk-time definition in listenwell.intervals).
 """
@@ -37,6 +39,7 @@ class Options:
     min_embed_s: float = 0.3  # less than this: no embedding, the local speaker is dropped
     strong_s: float = 1.0  # embeddings on at least this much speech shape the clusters
     pause_s: float = 0.25  # a local speaker's speech is split into runs at pauses this long
+    word_gap_s: float = 0.15  # ... and into pieces at pauses between words this long
     min_turn_s: float = 0.05
     bridge_s: float = 0.05  # gaps this short inside one speaker's speech are closed
     cluster: Params = field(default_factory=Params)
@@ -140,6 +143,7 @@ def diarize_16k(
     chunks: list[np.ndarray] = []
     cap = int(o.embed_s * 100)
     bridge = int(round(o.pause_s / SEG_S))
+    cuts = _word_cuts(word_times, windows, o.word_gap_s)
     for k, w in enumerate(windows):
         owned = local[owner == k]
         lo, hi = (owned.min(), owned.max() + 1) if len(owned) else (0, 0)
@@ -151,20 +155,20 @@ def diarize_16k(
                     continue
                 run = np.zeros(len(w.active), dtype=bool)
                 run[r0:r1] = w.active[r0:r1, a]
-                n_pieces = max(1, int(np.ceil((c1 - c0) * SEG_S / o.piece_s)))
-                bounds = np.linspace(c0, c1, n_pieces + 1).round().astype(int)
-                for p0, p1 in zip(bounds[:-1], bounds[1:], strict=True):
+                for p0, p1, s0, s1 in _pieces(r0, r1, c0, c1, cuts[k], o.piece_s):
                     piece = np.zeros_like(run)
                     piece[p0:p1] = run[p0:p1]
                     talk = float(piece.sum()) * SEG_S
-                    # the run's speech nearest the piece, so that short pieces (at the edge of
-                    # the window's part) still get a full embedding
+                    # embedded from the speech nearest it in its stretch of the run (between
+                    # word pauses), so that short pieces still get a full embedding
                     fb = np.zeros(0, dtype=int)
-                    for mask in (run & alone, run):
+                    part = np.zeros_like(run)
+                    part[s0:s1] = run[s0:s1]
+                    for mask in (part & alone, part):
                         if mask.sum() * SEG_S >= o.min_embed_s:
                             fb = _embedding_frames(w, mask, len(feats), cap, (p0 + p1) / 2)
                             break
-                    strong = mask is not run and len(fb) >= o.strong_s * 100
+                    strong = mask is not part and len(fb) >= o.strong_s * 100
                     items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk))
                     chunks.append(feats[fb])
     if progress:
@@ -206,6 +210,36 @@ def diarize_16k(
     if progress:
         progress(1.0)
     return Diarization(turns, {names[int(s)]: cents[int(s)] for s in order})
+
+
+def _word_cuts(word_times, windows: list[seg.Window], gap_s: float) -> list[np.ndarray]:
+    """Per window, the frames (window-local) at the middle of the pauses between the
+    transcript's words: where a turn may change although the voice goes on."""
+    if not word_times:
+        return [np.zeros(0, dtype=int) for _ in windows]
+    words = sorted((float(a), float(b)) for a, b in word_times if b >= a)
+    mids = np.array([(e + s) / 2 for (_, e), (s, _) in zip(words, words[1:], strict=False) if s - e >= gap_s])
+    out = []
+    for w in windows:
+        f = np.rint((mids * SAMPLE_RATE - w.start - seg.FRAME_CENTRE) / seg.FRAME_STEP).astype(int)
+        out.append(f[(f > 0) & (f < len(w.active))])
+    return out
+
+
+def _pieces(r0: int, r1: int, c0: int, c1: int, cuts: np.ndarray, piece_s: float):
+    """The part [c0, c1) of run [r0, r1) cut at the word pauses inside the run, then into
+    equal pieces of at most piece_s: (piece start, end, and the stretch of the run between
+    word pauses that the piece's embedding may draw on)."""
+    inner = sorted(int(c) for c in cuts if r0 < c < r1)
+    out = []
+    for a, b in zip([r0, *inner], [*inner, r1], strict=True):
+        lo, hi = max(a, c0), min(b, c1)
+        if hi <= lo:
+            continue
+        n = max(1, int(np.ceil((hi - lo) * SEG_S / piece_s)))
+        bounds = np.linspace(lo, hi, n + 1).round().astype(int)
+        out += [(int(x), int(y), a, b) for x, y in zip(bounds[:-1], bounds[1:], strict=True) if y > x]
+    return out
 
 
 def _conflicts(items: list[_Item]) -> list[tuple[int, int]]:
