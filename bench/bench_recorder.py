@@ -2,7 +2,8 @@
 
 Runs `listenwell record` on a pseudo-terminal (so the live status line is drawn, as in a
 real interview) against the project's PulseAudio rig (tools/pulse-rig.sh), recording the
-virtual microphone and the call's sound (two channels) while both are fed continuously.
+"room" monitor source as the microphone and the call's sound (two channels), both fed
+continuously with talk-like sound.
 
     .venv/bin/python bench/bench_recorder.py            # 5 minutes
     .venv/bin/python bench/bench_recorder.py --seconds 30 --mono
@@ -44,6 +45,13 @@ def feed(path: Path, seconds: float, freq: float, seed: int) -> Path:
     return path
 
 
+def hwm_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
 def drain(fd: int) -> None:
     while True:
         try:
@@ -58,6 +66,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=300.0, help="capture length (default 300)")
     ap.add_argument("--mono", action="store_true", help="microphone only (no call audio)")
     ap.add_argument("--plain", action="store_true", help="no terminal: no live status line")
+    ap.add_argument("--mic", default="room", help="rig microphone: room (default; a monitor "
+                    "source that keeps time) or virtmic (its clock runs ~0.1 %% slow while fed)")
     args = ap.parse_args()
     reason = missing_tools()
     if reason:
@@ -70,9 +80,10 @@ def main() -> int:
     try:
         plan = tmp / "plan.toml"
         plan.write_text(PLAN)
-        players.append(rig.play(feed(tmp / "mic.wav", args.seconds + 20, 220, 1), "mic_feed"))
+        sink = {"virtmic": "mic_feed", "room": "room"}[args.mic]
+        players.append(rig.play(feed(tmp / "mic.wav", args.seconds + 20, 220, 1), sink))
         cmd = [*sys.argv[:0], sys.executable, "-m", "listenwell", "record", str(plan),
-               "--to", str(tmp / "iv"), "--device", "virtmic",
+               "--to", str(tmp / "iv"), "--device", args.mic,
                "--consent", "verbal", "--consent-by", "Bench", "--duration", str(args.seconds)]
         if not args.mono:
             players.append(rig.play(feed(tmp / "call.wav", args.seconds + 20, 330, 2), "sysaudio"))
@@ -93,13 +104,14 @@ def main() -> int:
             time.sleep(0.05)
         time.sleep(2.0)  # past start-up (imports, stream opening): measure the steady state
         c0, w0 = ps.cpu_times(), time.monotonic()
-        peak_rss = 0
+        peak_rss = 0  # VmHWM: the process's own peak since exec (ru_maxrss would count
+        # the pages this bench process had when it forked the recorder)
         usage = None
         while usage is None:
             try:
-                peak_rss = max(peak_rss, ps.memory_info().rss)
+                peak_rss = max(peak_rss, hwm_kib(proc.pid) * 1024)
                 c1, w1 = ps.cpu_times(), time.monotonic()
-            except psutil.NoSuchProcess:
+            except (psutil.NoSuchProcess, FileNotFoundError, ProcessLookupError):
                 pass
             pid, _, ru = os.wait4(proc.pid, os.WNOHANG)  # reaps it: the whole run's rusage
             if pid:
@@ -120,15 +132,16 @@ def main() -> int:
     print(f"recorder bench: {args.seconds:.0f} s capture, {info.channels} channel(s) at "
           f"{info.samplerate} Hz, live status line on a pty, {os.cpu_count()} cores")
     print(f"  cpu (steady, {w1 - w0:.0f} s)     {steady_cpu:.2f} % of one core (target <= {TARGET_CPU} %)")
-    if True:
+    if usage is not None:
         total = (usage.ru_utime + usage.ru_stime) / wall_total * 100
         print(f"  cpu (whole process)    {total:.2f} % ({usage.ru_utime + usage.ru_stime:.1f} s cpu "
               f"in {wall_total:.0f} s, start-up included)")
-        print(f"  peak RSS               {usage.ru_maxrss / 1024:.0f} MiB (sampled {peak_rss / 2**20:.0f} MiB)")
-    else:
-        print(f"  peak RSS (sampled)     {peak_rss / 2**20:.0f} MiB")
-    print(f"  frames lost            {meta['lost_frames']} (overflows {meta['input_overflows']}, "
-          f"{meta['frames_received']} frames received)")
+    print(f"  peak RSS               {peak_rss / 2**20:.0f} MiB (VmHWM, sampled every 0.5 s)")
+    rate = info.samplerate
+    for name, lost in meta["lost_frames_by_source"].items():
+        print(f"  frames lost ({name:8s})  {lost} = {lost / rate * 1000:.0f} ms "
+              f"({lost / (args.seconds * rate) * 1e6:.0f} ppm of the capture)")
+    print(f"  input overflows        {meta['input_overflows']}, {meta['frames_received']} mic frames received")
     print(f"  audio written          {info.duration:.1f} s, {audio.stat().st_size / 2**20:.1f} MiB")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

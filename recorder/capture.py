@@ -30,7 +30,7 @@ WRITE_EVERY_S = 0.25  # the writer drains the queue this often
 SYNC_EVERY_S = 1.0  # header update + fsync: a crash loses at most this much
 ALIGN_WAIT_S = 0.5  # audio gathered from both streams before their offset is decided
 ALIGN_GIVE_UP_S = 3.0  # a stream that delivers nothing by then is padded with silence
-MAX_SKEW_S = 1.0  # a stream lagging more than this is padded with silence to keep time
+STALL_S = 3.0  # a stream silent this long while the other delivers is padded to keep time
 ZERO_LIMIT_S = 5.0  # exact digital zeros from the mic this long = device gone (unplugged)
 SILENCE_DBFS = -55.0  # block RMS under this counts as silence (muted mic?)
 LOSS_WINDOW_S = 3.0  # windows over which capture times are compared to count lost frames
@@ -56,7 +56,10 @@ class Source:
     win_frames: int = 0
     last_win_min: float = math.inf
     overflows: int = 0
-    padded: int = 0  # frames of silence inserted for alignment or a lagging stream
+    padded: int = 0  # frames of silence inserted for alignment or a stalled stream
+    debt: int = 0  # frames padded during a stall, dropped again if the late audio turns up
+    dropped: int = 0
+    last_at: float = 0.0  # monotonic time its last block was taken
     peak: float = 0.0  # since the display last read it
     rms_db: float = -120.0
     zero_frames: int = 0  # consecutive exact-zero frames
@@ -284,8 +287,9 @@ class Capture:
         src = self.sources[index]
         n = len(block)
         mono = block[:, 0]
+        src.last_at = time.monotonic()
         if src.first_at is None:
-            src.first_at = time.monotonic()
+            src.first_at = src.last_at
         src.estimate(self.samplerate, t_first, n)
         src.received += n
         src.overflows += overflow
@@ -320,12 +324,20 @@ class Capture:
         mic, sysa = self.sources
         if not self.aligned and not self._align(final):
             return
-        # A stream that falls behind (stalled, or ended) is padded so that time keeps going.
-        limit = 0 if final else int(MAX_SKEW_S * self.samplerate)
+        # Streams may deliver in bursts (up to 2 s seen): wait for the slower one. Only a
+        # stream that stalls (or ends) is padded with silence so that time keeps going; if
+        # its late audio turns up after all, as much is dropped, keeping the two in time.
+        now = time.monotonic()
         for a, b in ((mic, sysa), (sysa, mic)):
             lag = b.pending_frames - a.pending_frames
-            if lag > limit:
+            if lag > 0 and (final or now - a.last_at >= STALL_S):
                 self._pad(a, lag)
+                a.debt += lag
+            elif lag < 0 and a.debt:
+                k = min(a.debt, -lag)
+                a.take(k)
+                a.debt -= k
+                a.dropped += k
         n = min(mic.pending_frames, sysa.pending_frames)
         if n:
             self._out(np.column_stack((mic.take(n), sysa.take(n))))
@@ -433,4 +445,5 @@ class Capture:
         if self.channels == 2:
             out["alignment_offset_s"] = round(self.align_offset_s, 4)
             out["padded_frames_by_source"] = {s.name: s.padded for s in self.sources}
+            out["dropped_late_frames_by_source"] = {s.name: s.dropped for s in self.sources}
         return out

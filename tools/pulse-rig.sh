@@ -8,6 +8,9 @@
 # After `start`, `source DIR/env` points clients (sounddevice via ALSA, paplay, pactl) at it:
 #   ALSA device `virtmic`  the virtual microphone; feed it with `paplay -d mic_feed FILE`
 #   ALSA device `sysaudio` the other side of a call; feed it with `paplay -d sysaudio FILE`
+#   ALSA `room`            a second monitor source, fed with `paplay -d room FILE`: a mic
+#                          stand-in whose clock keeps time exactly (the virtual mic delivers
+#                          ~0.1 % fewer frames than wall-clock time while it is fed)
 #   ALSA `default`         the server's default source = virtmic
 # Facts behind the choices: ../shared/recorder-test-rig.md (null source + virtual source as a
 # clocked mic; a keeper loopback so the monitor delivers from its first second).
@@ -60,6 +63,7 @@ sock="$dir/runtime/pulse/native"
 cat >"$dir/asound.conf" <<EOF
 pcm.virtmic { type pulse; device virtmic; hint { show on; description "Virtual microphone (listenwell rig)" } }
 pcm.sysaudio { type pulse; device sysaudio.monitor; hint { show on; description "System audio (listenwell rig)" } }
+pcm.room { type pulse; device room.monitor; hint { show on; description "Room (listenwell rig)" } }
 EOF
 
 cat >"$dir/env" <<EOF
@@ -81,6 +85,8 @@ HOME="$dir/home" XDG_CONFIG_HOME="$dir/home" \
   -L "module-null-sink sink_name=sysaudio" \
   -L "module-null-sink sink_name=keeper" \
   -L "module-loopback source=sysaudio.monitor sink=keeper latency_msec=20" \
+  -L "module-null-sink sink_name=room" \
+  -L "module-loopback source=room.monitor sink=keeper latency_msec=20" \
   </dev/null >/dev/null 2>&1 &
 pid=$!
 echo "$pid" >"$dir/pid"
@@ -97,6 +103,8 @@ pactl set-default-sink sysaudio
 
 # The null sink renders 2 s blocks until a low-latency client is attached: wait until the
 # monitor delivers, else the first seconds of system audio are lost.
-timeout 5 parec --latency-msec=20 -d sysaudio.monitor --raw 2>/dev/null | head -c 3200 >/dev/null || true
+for m in sysaudio room; do
+  timeout 5 parec --latency-msec=20 -d $m.monitor --raw 2>/dev/null | head -c 3200 >/dev/null || true
+done
 
 echo "pulse rig up (pid $pid); source $dir/env"
