@@ -28,7 +28,7 @@ from listenwell.plan import Plan
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
 
 ENROLL_MIN_SIMILARITY = 0.5  # cosine; below this the enrolled voice is no one here
-ENROLL_LONE_SIMILARITY = 0.6  # a lone speaker is named interviewer only when this close
+ENROLL_LONE_SIMILARITY = 0.7  # a lone speaker is named interviewer only when this close
 PLANNED_MIN_COVER = 0.5  # share of a planned question's content words found in a sentence
 PLANNED_MIN_WORDS = 2
 
