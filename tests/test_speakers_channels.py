@@ -66,6 +66,7 @@ def test_silence_and_noise_give_no_turns():
     assert channel_turns(np.zeros((2, sr * 10), np.float32), sr, LABELS) == []
     noise = (rng.standard_normal((2, sr * 10)) * 0.003).astype(np.float32)
     assert channel_turns(noise, sr, LABELS) == []
+    assert channel_turns(noise[:, :50], sr, LABELS) == []  # a few samples
 
 
 def test_music_is_not_talk(tmp_path):

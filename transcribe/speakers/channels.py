@@ -188,6 +188,8 @@ def channel_turns(audio: np.ndarray, sample_rate: int, labels: list[str], vad: b
     if audio.ndim != 2 or audio.shape[0] != len(labels):
         raise ValueError("need one label per channel")
     levels = frame_levels(audio, sample_rate)
+    if levels.shape[1] < 2:  # under 20 ms of audio: nothing to find
+        return []
     own = ownership(audio, sample_rate, levels, vad)
     turns: list[Turn] = []
     for label, mask in zip(labels, own, strict=True):
