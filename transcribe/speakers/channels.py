@@ -65,6 +65,8 @@ def frame_levels(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     """Level in dBFS per channel per 10 ms frame, smoothed: shape (channels, frames)."""
     hop = max(1, int(round(sample_rate * HOP_S)))
     n = audio.shape[1] // hop
+    if n == 0:
+        return np.zeros((audio.shape[0], 0), np.float32)
     power = np.empty((audio.shape[0], n), np.float32)
     for c in range(audio.shape[0]):  # row by row: views, no copy of the whole recording
         x = np.ascontiguousarray(audio[c, : n * hop], dtype=np.float32).reshape(n, hop)
