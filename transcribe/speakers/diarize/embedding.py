@@ -19,15 +19,24 @@ def normalise(v: np.ndarray) -> np.ndarray:
 def embed_features(chunks: list[np.ndarray], batch: int = 4) -> np.ndarray:
     """(n, 192) L2-normalised embeddings of fbank chunks (each (frames, 80), mean-normalised
     here). Chunks of equal length run as one batch; CAM++'s pooling must not see padding."""
+    feats = np.concatenate(chunks) if chunks else np.zeros((0, 80), dtype=np.float32)
+    ends = np.cumsum([len(c) for c in chunks])
+    return embed_frames(feats, [np.arange(e - len(c), e) for c, e in zip(chunks, ends, strict=True)], batch)
+
+
+def embed_frames(feats: np.ndarray, frames: list[np.ndarray], batch: int = 4) -> np.ndarray:
+    """Embeddings of fbank frame selections (index arrays into `feats`), gathered batch by
+    batch so that a long recording never holds a copy of every selection at once."""
     sess = session(EMBEDDING)
-    out = np.zeros((len(chunks), 192), dtype=np.float32)
+    out = np.zeros((len(frames), 192), dtype=np.float32)
     by_len: dict[int, list[int]] = {}
-    for i, c in enumerate(chunks):
-        by_len.setdefault(len(c), []).append(i)
+    for i, f in enumerate(frames):
+        by_len.setdefault(len(f), []).append(i)
     for _length, idx in by_len.items():
         for b in range(0, len(idx), batch):
             ids = idx[b : b + batch]
-            x = np.stack([chunks[i] - chunks[i].mean(axis=0) for i in ids]).astype(np.float32)
+            x = np.stack([feats[frames[i]] for i in ids])
+            x -= x.mean(axis=1, keepdims=True)
             out[ids] = sess.run(None, {"fbank": x})[0]
     return normalise(out)
 

@@ -23,7 +23,7 @@ from listenwell.records import Turn
 
 from . import segmentation as seg
 from .clustering import Params, cluster
-from .embedding import embed_features, fbank
+from .embedding import embed_frames, fbank
 
 SAMPLE_RATE = 16000
 FB_SHIFT, FB_LEN = 160, 400  # fbank frame hop and length, samples
@@ -140,7 +140,7 @@ def diarize_16k(
     n_frames = max(0, (len(audio) - seg.FRAME_CENTRE) // seg.FRAME_STEP + 1)
     owner, local = _owner_window(n_frames, windows)
     items: list[_Item] = []
-    chunks: list[np.ndarray] = []
+    chunks: list[np.ndarray] = []  # fbank frame indices per item
     cap = int(o.embed_s * 100)
     bridge = int(round(o.pause_s / SEG_S))
     cuts = _word_cuts(word_times, windows, o.word_gap_s)
@@ -170,14 +170,14 @@ def diarize_16k(
                             break
                     strong = mask is not part and len(fb) >= o.strong_s * 100
                     items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk))
-                    chunks.append(feats[fb])
+                    chunks.append(fb)
     if progress:
         progress(0.6)
     if not any(it.seconds for it in items):
         return empty
     emb = np.zeros((len(items), 192), dtype=np.float32)
     has = np.array([it.seconds >= o.min_embed_s for it in items])
-    emb[has] = embed_features([c for c, h in zip(chunks, has, strict=True) if h])
+    emb[has] = embed_frames(feats, [c for c, h in zip(chunks, has, strict=True) if h])
     if progress:
         progress(0.9)
     labels = np.full(len(items), -1, dtype=int)
@@ -195,12 +195,15 @@ def diarize_16k(
 
     # frame-level activity per speaker, from the owner window's local speakers
     activity = np.zeros((len(cents), n_frames), dtype=bool)
+    # owner is sorted: each window decides one contiguous stretch of frames
+    bounds = np.searchsorted(owner, np.arange(len(windows) + 1))
     for it, lab in zip(items, labels, strict=True):
         if lab < 0:
             continue
-        w = windows[it.window]
-        sel = np.flatnonzero((owner == it.window) & (local >= it.start) & (local < it.end))
-        activity[lab, sel] |= w.active[local[sel], it.local]
+        lo, hi = bounds[it.window], bounds[it.window + 1]
+        mine = local[lo:hi]  # increasing
+        sel = np.arange(lo + np.searchsorted(mine, it.start), lo + np.searchsorted(mine, it.end))
+        activity[lab, sel] |= windows[it.window].active[local[sel], it.local]
 
     turns = _turns(activity, o)
     order = sorted({t.speaker for t in turns}, key=lambda s: min(t.start for t in turns if t.speaker == s))
