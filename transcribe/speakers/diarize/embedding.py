@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .features import kaldi_fbank
@@ -24,7 +26,12 @@ def embed_features(chunks: list[np.ndarray], batch: int = 4) -> np.ndarray:
     return embed_frames(feats, [np.arange(e - len(c), e) for c, e in zip(chunks, ends, strict=True)], batch)
 
 
-def embed_frames(feats: np.ndarray, frames: list[np.ndarray], batch: int = 4) -> np.ndarray:
+def embed_frames(
+    feats: np.ndarray,
+    frames: list[np.ndarray],
+    batch: int = 4,
+    progress: Callable[[float], None] | None = None,
+) -> np.ndarray:
     """Embeddings of fbank frame selections (index arrays into `feats`), gathered batch by
     batch so that a long recording never holds a copy of every selection at once."""
     sess = session(EMBEDDING)
@@ -32,12 +39,16 @@ def embed_frames(feats: np.ndarray, frames: list[np.ndarray], batch: int = 4) ->
     by_len: dict[int, list[int]] = {}
     for i, f in enumerate(frames):
         by_len.setdefault(len(f), []).append(i)
+    done = 0
     for _length, idx in by_len.items():
         for b in range(0, len(idx), batch):
             ids = idx[b : b + batch]
             x = np.stack([feats[frames[i]] for i in ids])
             x -= x.mean(axis=1, keepdims=True)
             out[ids] = sess.run(None, {"fbank": x})[0]
+            done += len(ids)
+            if progress:
+                progress(done / len(frames))
     return normalise(out)
 
 

@@ -132,10 +132,10 @@ def diarize_16k(
     if len(audio) < SAMPLE_RATE // 4 or float(np.max(np.abs(audio), initial=0.0)) < 1e-4:
         return empty
 
-    def part(lo: float, hi: float):
+    def stage(lo: float, hi: float):
         return (lambda f: progress(lo + (hi - lo) * f)) if progress else None
 
-    windows = seg.segment(audio, o.step_s, o.speech_threshold, progress=part(0.0, 0.5))
+    windows = seg.segment(audio, o.step_s, o.speech_threshold, progress=stage(0.0, 0.5))
     feats = fbank(audio)
     n_frames = max(0, (len(audio) - seg.FRAME_CENTRE) // seg.FRAME_STEP + 1)
     owner, local = _owner_window(n_frames, windows)
@@ -177,7 +177,7 @@ def diarize_16k(
         return empty
     emb = np.zeros((len(items), 192), dtype=np.float32)
     has = np.array([it.seconds >= o.min_embed_s for it in items])
-    emb[has] = embed_frames(feats, [c for c, h in zip(chunks, has, strict=True) if h])
+    emb[has] = embed_frames(feats, [c for c, h in zip(chunks, has, strict=True) if h], progress=stage(0.6, 0.9))
     if progress:
         progress(0.9)
     labels = np.full(len(items), -1, dtype=int)
@@ -288,5 +288,5 @@ def _turns(activity: np.ndarray, o: Options) -> list[Turn]:
                 runs[-1][1] = end
             else:
                 runs.append([start, end])
-        turns += [Turn(round(a, 3), round(b, 3), str(s)) for a, b in runs if b - a >= o.min_turn_s]
+        turns += [Turn(round(float(a), 3), round(float(b), 3), str(s)) for a, b in runs if b - a >= o.min_turn_s]
     return turns
