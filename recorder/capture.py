@@ -135,6 +135,7 @@ class Capture:
         self.problem_kind: str | None = None  # device-lost | disk-full | write-error
         self.stream_ended = threading.Event()
         self.started_mono = 0.0
+        self.running = False  # the streams started: from here on, audio is being kept
         self.reserve_bytes = max(256 * 1024, int(2 * samplerate * self.frame_bytes))
 
     # ---- main thread ------------------------------------------------------------------
@@ -173,6 +174,7 @@ class Capture:
         try:
             for s in self._streams:
                 s.start()
+            self.running = True
         except sd.PortAudioError as e:
             self.stop()
             raise open_error(e, self.devices[0]) from None

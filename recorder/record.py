@@ -87,6 +87,7 @@ def record(opts: RecordOptions, console: Console) -> Path:
 def _capture(opts, console, plan, mic, rate, system, target, consent) -> None:
     created = not target.exists()
     folder = InterviewFolder.create(target, exist_ok=True)
+    capture: Capture | None = None
     try:
         write_text(folder.path / f"plan{opts.plan_path.suffix.lower()}",
                    opts.plan_path.read_text(encoding="utf-8"))
@@ -103,14 +104,15 @@ def _capture(opts, console, plan, mic, rate, system, target, consent) -> None:
         capture = Capture(folder.path, mic, rate, system, consent_part=opts.record_consent,
                           audio_name=AUDIO_NAME, consent_name=CONSENT_AUDIO_NAME)
         capture.open()
+        Session(folder, capture, plan, opts, console, mic, system).run()
     except BaseException:
-        # The device failed between the check and now: leave nothing behind.
-        for p in folder.files():
-            p.unlink(missing_ok=True)
-        if created:
-            shutil.rmtree(folder.path, ignore_errors=True)
+        if capture is None or not capture.running:
+            # The device failed between the check and now: leave nothing behind.
+            for p in folder.files():
+                p.unlink(missing_ok=True)
+            if created:
+                shutil.rmtree(folder.path, ignore_errors=True)
         raise
-    Session(folder, capture, plan, opts, console, mic, system).run()
 
 
 class Session:
