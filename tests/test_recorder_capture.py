@@ -157,13 +157,15 @@ def test_sigterm_keeps_the_last_sentence(rig, plan, tmp_path):
     # Stop right as the sound ends: everything still queued must reach the file.
     burst = tone(tmp_path / "burst.wav", 500, 1.5, start_s=0.2)
     folder = tmp_path / "iv"
-    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT)
+    devices = json.loads(rig.run("devices", "--json").stdout)
+    index = next(d["index"] for d in devices if d["name"] == "virtmic")
+    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", str(index), *CONSENT)
     assert wait_for(lambda: started(folder), 15)
     rig.play(burst).wait(timeout=15)
     rec.send_signal(signal.SIGTERM)
     _, err = rec.communicate(timeout=20)
     assert rec.returncode == 0, err
-    assert meta(folder)["stopped_by"] == "sigterm"
+    assert meta(folder)["stopped_by"] == "sigterm" and meta(folder)["device"] == "virtmic"
     x, sr = sf.read(folder / "audio.wav", dtype="float32")
     loud = np.flatnonzero(np.abs(x) > 0.1)
     assert (loud[-1] - loud[0]) / sr > 1.4  # the whole 1.5 s burst, its end included

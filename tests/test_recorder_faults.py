@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
-from rig import PLAN, start_rig, tone, wait_for
+from rig import LISTENWELL, PLAN, start_rig, tone, wait_for
 
 from recorder.wavfile import sha256
 
@@ -209,3 +209,19 @@ def test_no_consent_without_a_terminal_records_nothing(rig, plan, tmp_path):
     assert not folder.exists()
     half = rig.run("record", str(plan), "--to", str(folder), "--consent-by", "Ada")
     assert half.returncode == 2 and not folder.exists()
+
+
+def test_no_input_device_at_all_writes_nothing(plan, tmp_path):
+    # No sound server and no sound card: PortAudio lists no input device.
+    env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent", "XDG_RUNTIME_DIR": str(tmp_path)}
+    env.pop("ALSA_CONFIG_PATH", None)
+    listing = subprocess.run([*LISTENWELL, "devices"], env=env, capture_output=True, text=True,
+                             timeout=60)
+    if listing.returncode == 0:
+        pytest.skip("this machine has sound hardware: cannot stage 'no input device'")
+    folder = tmp_path / "iv"
+    out = subprocess.run([*LISTENWELL, "record", str(plan), "--to", str(folder), *CONSENT],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "no audio input device" in one_error_line(out.stderr)
+    assert not folder.exists()
