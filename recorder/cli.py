@@ -30,7 +30,7 @@ def _console():
 
 def record_cmd(
     plan: Path = typer.Argument(..., help="The interview plan (TOML or Markdown)."),
-    to: Path = typer.Option(None, "--to", help="Interview folder to create [default: DATE-INTERVIEWEE]."),
+    to: Path = typer.Option(None, "--to", help="Interview folder to create (default: a new one named DATE-INTERVIEWEE)."),
     device: str = typer.Option(None, "--device", "-d", help="Microphone: number or part of its name (see `listenwell devices`)."),
     system_audio: str = typer.Option(None, "--system-audio", help="The call's sound (a loopback or monitor device), recorded as channel 2."),
     consent: str = typer.Option(None, "--consent", help=CONSENT_HELP),
@@ -54,9 +54,9 @@ def check_cmd(
     device: str = typer.Option(None, "--device", "-d", help="Microphone: number or part of its name."),
     system_audio: str = typer.Option(None, "--system-audio", help="The call's sound device, to test too."),
     seconds: float = typer.Option(4.0, "--seconds", min=1.0, max=30.0, help="How long to record."),
-    minutes: float = typer.Option(None, "--minutes", help="Planned length, for the disk check [default: the plan's, else 60]."),
+    minutes: float = typer.Option(None, "--minutes", help="Planned length, for the disk check (default: the plan's, else 60)."),
     where: Path = typer.Option(Path("."), "--where", help="Where the interview folder will go (disk check)."),
-    model: str = typer.Option(None, "--model", help="Speech model to test [default: the bundled one]."),
+    model: str = typer.Option(None, "--model", help="Speech model to test (default: the bundled one)."),
 ) -> None:
     """Check the setup before an interview: device, level, transcript, disk, model.
 
