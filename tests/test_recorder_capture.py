@@ -61,9 +61,12 @@ def test_spoken_sentence_comes_back_through_transcribe(rig, plan, tmp_path):
     assert rec.returncode == 0, err
     m = meta(folder)
     assert m["source"] == "recorded" and m["audio"] == "audio.wav" and m["stopped_by"] == "duration"
-    assert m["lost_frames"] == 0 and m["sample_rate"] > 0 and "channels" not in m
+    # lost_frames compares delivered frames with wall-clock time; the rig's virtual sources
+    # themselves run up to ~0.5 % slow on a loaded machine, hence a tolerance.
+    assert 0 <= m["lost_frames"] < 0.1 * m["sample_rate"] and "channels" not in m
     info = sf.info(str(folder / "audio.wav"))
     assert 4.0 < info.duration < 6.0 and info.channels == 1
+    assert info.frames == m["frames"] == m["frames_received"]  # every frame delivered is kept
     consent = json.loads((folder / "consent.json").read_text())
     assert consent["given_by"] == "Ada Lovelace" and consent["method"] == "verbal"
     assert consent["audio_sha256"] == sha256(folder / "audio.wav")
@@ -111,7 +114,7 @@ def test_call_audio_is_channel_two_aligned_with_the_mic(rig, plan, tmp_path):
     # Aligned in time: both bursts start together (two players started ~together).
     assert onset(0) > 0.3 and onset(1) > 0.3
     assert abs(onset(0) - onset(1)) < 0.1, (onset(0), onset(1))
-    assert meta(folder)["lost_frames"] == 0
+    assert 0 <= meta(folder)["lost_frames"] < 0.1 * sr
 
 
 def test_keys_pause_notes_and_consent_part(rig, plan, tmp_path):
