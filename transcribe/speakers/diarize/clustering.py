@@ -92,11 +92,16 @@ def _count_and_partition(raw, emb, weight, num_speakers, p: Params) -> np.ndarra
     z = linkage(emb, method="average", metric="cosine")
     if num_speakers is not None:
         return _partition(emb, weight, z, min(num_speakers, len(emb)))
+    z_raw = linkage(raw, method="average", metric="cosine")
     sils, parts = {}, {}
     for k in range(2, min(p.max_speakers, len(emb)) + 1):
-        parts[k] = _partition(emb, weight, z, k)
-        sils[k] = _silhouette(emb, weight, parts[k], len(np.unique(parts[k])))
-    raw_top = linkage(raw, method="average", metric="cosine")[-1, 2]
+        # two candidate splits: the centred one finds voices that differ little (all
+        # synthetic, or one room), the raw one a small group of a clearly different voice
+        for cand in (_partition(emb, weight, z, k), _partition(raw, weight, z_raw, k)):
+            sil = _silhouette(emb, weight, cand, len(np.unique(cand)))
+            if k not in sils or sil > sils[k]:
+                parts[k], sils[k] = cand, sil
+    raw_top = z_raw[-1, 2]
     if raw_top < p.same_voice or (sils[2] < p.min_silhouette and raw_top < p.distinct):
         return np.zeros(len(emb), dtype=int)  # one voice: no split is clear
     k = 2  # the first peak of the silhouette: another speaker only while the split gets clearer
