@@ -6,7 +6,7 @@ own, so that any stage can be rerun, resumed or inspected on its own:
     plan.toml | plan.md     the plan, copied in (optional)
     interview.json          metadata: source, created, channels (which channel is whom), ...
     consent.json            the consent record (recorder)
-    consent-audio.flac      the interviewer asking for consent on tape (--record-consent)
+    consent-audio.wav       the interviewer asking for consent on tape (--record-consent)
     audio.<ext>             the recording (or an imported copy of one)
     notes.jsonl             marks and notes taken while recording
     transcript.json         segments, words, speaker turns (+ .srt .vtt .txt, speakers.rttm)
