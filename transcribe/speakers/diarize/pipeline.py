@@ -34,8 +34,8 @@ SEG_S = seg.FRAME_STEP / SAMPLE_RATE
 class Options:
     step_s: float = 5.0  # segmentation window hop (windows are 10 s)
     speech_threshold: float = 0.5  # probability that someone talks
-    piece_s: float = 2  # a run of speech is embedded in pieces at most this long
-    embed_s: float = 2  # at most this much speech per embedding
+    piece_s: float = 2.0  # a run of speech is embedded in pieces at most this long
+    embed_s: float = 2.0  # at most this much speech per embedding
     min_embed_s: float = 0.3  # less than this: no embedding, the local speaker is dropped
     strong_s: float = 1.0  # embeddings on at least this much speech shape the clusters
     pause_s: float = 0.25  # a local speaker's speech is split into runs at pauses this long
@@ -56,7 +56,7 @@ class Diarization:
 
 @dataclass
 class _Item:
-    """One stretch of a local speaker's speech inside one window (split at pauses)."""
+    """One piece of a local speaker's speech in the part of the recording its window decides."""
 
     window: int
     local: int
@@ -139,38 +139,8 @@ def diarize_16k(
     feats = fbank(audio)
     n_frames = max(0, (len(audio) - seg.FRAME_CENTRE) // seg.FRAME_STEP + 1)
     owner, local = _owner_window(n_frames, windows)
-    items: list[_Item] = []
-    chunks: list[np.ndarray] = []  # fbank frame indices per item
-    cap = int(o.embed_s * 100)
-    bridge = int(round(o.pause_s / SEG_S))
-    cuts = _word_cuts(word_times, windows, o.word_gap_s)
-    for k, w in enumerate(windows):
-        owned = local[owner == k]
-        lo, hi = (owned.min(), owned.max() + 1) if len(owned) else (0, 0)
-        alone = w.active.sum(axis=1) == 1
-        for a in range(3):
-            for r0, r1 in _runs(w.active[:, a], bridge):
-                c0, c1 = max(r0, lo), min(r1, hi)  # the part this window decides
-                if c1 <= c0:
-                    continue
-                run = np.zeros(len(w.active), dtype=bool)
-                run[r0:r1] = w.active[r0:r1, a]
-                for p0, p1, s0, s1 in _pieces(r0, r1, c0, c1, cuts[k], o.piece_s):
-                    piece = np.zeros_like(run)
-                    piece[p0:p1] = run[p0:p1]
-                    talk = float(piece.sum()) * SEG_S
-                    # embedded from the speech nearest it in its stretch of the run (between
-                    # word pauses), so that short pieces still get a full embedding
-                    fb = np.zeros(0, dtype=int)
-                    part = np.zeros_like(run)
-                    part[s0:s1] = run[s0:s1]
-                    for mask in (part & alone, part):
-                        if mask.sum() * SEG_S >= o.min_embed_s:
-                            fb = _embedding_frames(w, mask, len(feats), cap, (p0 + p1) / 2)
-                            break
-                    strong = mask is not part and len(fb) >= o.strong_s * 100
-                    items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk))
-                    chunks.append(fb)
+    bounds = np.searchsorted(owner, np.arange(len(windows) + 1))  # owner is sorted
+    items, chunks = _make_items(windows, bounds, local, len(feats), _word_cuts(word_times, windows, o.word_gap_s), o)
     if progress:
         progress(0.6)
     if not any(it.seconds for it in items):
@@ -193,10 +163,9 @@ def diarize_16k(
     )
     _inherit(items, labels)
 
-    # frame-level activity per speaker, from the owner window's local speakers
+    # frame-level activity per speaker, from the owner window's local speakers (each
+    # window decides one contiguous stretch of frames)
     activity = np.zeros((len(cents), n_frames), dtype=bool)
-    # owner is sorted: each window decides one contiguous stretch of frames
-    bounds = np.searchsorted(owner, np.arange(len(windows) + 1))
     for it, lab in zip(items, labels, strict=True):
         if lab < 0:
             continue
@@ -272,6 +241,41 @@ def _inherit(items: list[_Item], labels: np.ndarray) -> None:
         ]
         if near:
             labels[i] = min(near)[1]
+
+
+def _make_items(windows, bounds, local, n_fb: int, cuts, o: Options):
+    """Every piece of every local speaker's speech in the part each window decides, with
+    the fbank frames its embedding rests on."""
+    items: list[_Item] = []
+    chunks: list[np.ndarray] = []  # fbank frame indices per item
+    cap = int(o.embed_s * 100)
+    bridge = int(round(o.pause_s / SEG_S))
+    for k, w in enumerate(windows):
+        owned = local[bounds[k] : bounds[k + 1]]
+        lo, hi = (owned[0], owned[-1] + 1) if len(owned) else (0, 0)
+        alone = w.active.sum(axis=1) == 1
+        for a in range(3):
+            for r0, r1 in _runs(w.active[:, a], bridge):
+                c0, c1 = max(r0, lo), min(r1, hi)  # the part this window decides
+                if c1 <= c0:
+                    continue
+                run = np.zeros(len(w.active), dtype=bool)
+                run[r0:r1] = w.active[r0:r1, a]
+                for p0, p1, s0, s1 in _pieces(r0, r1, c0, c1, cuts[k], o.piece_s):
+                    talk = float(run[p0:p1].sum()) * SEG_S
+                    # embedded from the speech nearest it in its stretch of the run (between
+                    # word pauses), so that short pieces still get a full embedding
+                    part = np.zeros_like(run)
+                    part[s0:s1] = run[s0:s1]
+                    fb = np.zeros(0, dtype=int)
+                    for mask in (part & alone, part):
+                        if mask.sum() * SEG_S >= o.min_embed_s:
+                            fb = _embedding_frames(w, mask, n_fb, cap, (p0 + p1) / 2)
+                            break
+                    strong = mask is not part and len(fb) >= o.strong_s * 100
+                    items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk))
+                    chunks.append(fb)
+    return items, chunks
 
 
 def _turns(activity: np.ndarray, o: Options) -> list[Turn]:
