@@ -203,3 +203,22 @@ def test_a_channel_without_speech_falls_back_to_diarization():
                           {"channels": ["interviewer", "interviewee"]}, None, SpeakerOptions())
     assert out.speakers["method"] == "diarization"
     assert "'interviewee' has almost no speech" in out.speakers["detail"]["note"]
+
+
+def test_enrollment_names_a_channel(tmp_path, monkeypatch):
+    """--channels-are-speakers without metadata: the enrolled voice says which channel is
+    the interviewer, even against the question counts (here the enrolled voice answers)."""
+    from transcribe.speakers.diarize import embed
+    from transcribe.speakers.naming import save_enrollment
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    two, sr, truth = make_conversation(seed=0, exchanges=2, two_channel=True, crosstalk_db=None)
+    save_enrollment(embed(two[1], sr))  # the voice on channel 2 (the synthetic "interviewee")
+    out = attribute_audio(bare_transcript(two.shape[1] / sr), two, sr, {}, None,
+                          SpeakerOptions(channels_are_speakers=True))
+    assert out.speakers["method"] == "channels" and out.speakers["interviewer_by"] == "enrollment"
+    assert out.speakers["detail"]["enrollment_similarity"]["S2"] > 0.9
+    want = {"interviewee": "interviewer", "interviewer": "interviewee"}
+    got = talk_shares(out.turns)
+    for k, v in talk_shares(truth).items():
+        assert abs(got[want[k]] - v) < 0.02

@@ -31,7 +31,6 @@ __all__ = ["SpeakerOptions", "attribute", "attribute_audio"]
 
 SAMPLE_RATE = 16000
 MIN_CHANNEL_SHARE = 0.03  # in an interview both sides talk; less than this is a missing side
-RTTM_NAME = "speakers.rttm"
 
 
 @dataclass
@@ -134,7 +133,7 @@ def attribute_audio(
         mapping = {k: k for k in order}
     else:
         if method == "channels" and not centroids and load_enrollment(_enrolled_path(options)) is not None:
-            centroids = _channel_centroids(audio, sample_rate, turns)
+            centroids = _channel_centroids(audio, sample_rate, turns, labels)
         texts = {k: " ".join(s.text.strip() for s in segments if s.speaker == k) for k in order}
         interviewer, by, naming = find_interviewer(
             texts, order, centroids, load_enrollment(_enrolled_path(options)), plan)
@@ -180,16 +179,16 @@ def _names(order: list[str], interviewer: str | None) -> dict[str, str]:
     return {k: f"S{i + 1}" for i, k in enumerate(order)}
 
 
-def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn]) -> dict[str, np.ndarray]:
-    """One voice embedding per channel speaker from that channel's own speech (for naming
-    by enrollment when the metadata does not say who is on which channel)."""
+def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn],
+                       labels: list[str]) -> dict[str, np.ndarray]:
+    """One voice embedding per channel (labels[i] is channel i) from that channel's own
+    speech, for naming by enrollment when the metadata does not say who is where."""
     try:
         from transcribe.speakers.diarize import embed
     except ImportError:
         return {}
     out = {}
-    for c, label in enumerate(_by_first_appearance(turns)):
-        ch = int(label[1:]) - 1 if label.startswith("S") and label[1:].isdigit() else c
+    for ch, label in enumerate(labels):
         pieces = [audio[ch, int(t.start * sample_rate) : int(t.end * sample_rate)] for t in turns if t.speaker == label]
         clip = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
         if len(clip) >= sample_rate:
