@@ -83,7 +83,7 @@ def test_sample_interview_two_speakers_and_talk_share(sample, sample_result):
     assert all(t.end > t.start for t in d.turns)
     assert set(d.centroids) == {"S1", "S2"}
     assert all(abs(np.linalg.norm(v) - 1) < 1e-4 for v in d.centroids.values())
-    # measured 5.1 pp: CAM++ hears these two espeak-ng voices as alike; real voices do better
+    # measured 4.8 pp: CAM++ hears these two espeak-ng voices as alike; real voices do better
     assert share_error_pp(truth, d.turns) <= 12.0
 
 
@@ -103,7 +103,7 @@ def test_real_meeting_two_speakers_share(shared_data):
         d = diarize(audio, sr)
         assert len({t.speaker for t in d.turns}) == 2, clip
         errors.append(share_error_pp(_rttm(shared_data / "ami-dev/truth.rttm", clip), d.turns))
-    assert max(errors) <= 12.0, errors  # measured 7.6 and 3.5 pp
+    assert max(errors) <= 10.0, errors  # measured 3.0 and 4.6 pp (7.6 with other settings)
 
 
 def test_one_real_speaker_is_one_speaker(shared_data):

@@ -33,7 +33,7 @@ SEG_S = seg.FRAME_STEP / SAMPLE_RATE
 @dataclass
 class Options:
     step_s: float = 5.0  # segmentation window hop (windows are 10 s)
-    speech_threshold: float = 0.5  # probability that someone talks
+    speech_threshold: float = 0.4  # probability that someone talks (0.5 lost quiet speech)
     piece_s: float = 2.0  # a run of speech is embedded in pieces at most this long
     embed_s: float = 2.0  # at most this much speech per embedding
     min_embed_s: float = 0.3  # less than this: no embedding, the local speaker is dropped
