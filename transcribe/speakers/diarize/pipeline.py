@@ -68,7 +68,10 @@ class _Item:
 
 
 def to_16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Mono float32 at 16 kHz (channels mixed down, NaN/inf from a damaged file zeroed)."""
     audio = np.asarray(audio, dtype=np.float32)
+    if not np.isfinite(audio).all():
+        audio = np.nan_to_num(audio, nan=0.0, posinf=0.0, neginf=0.0)
     if audio.ndim == 2:  # (channels, n) or (n, channels): mix down
         audio = audio.mean(axis=0 if audio.shape[0] < audio.shape[1] else 1)
     if sample_rate != SAMPLE_RATE:
