@@ -84,7 +84,7 @@ def _partition(emb: np.ndarray, weight: np.ndarray, z, k: int) -> np.ndarray:
     return _kmeans(emb, weight, labels, k)
 
 
-def _count_and_partition(raw, emb, weight, num_speakers, p: Params) -> np.ndarray:
+def _count_and_partition(raw, emb, weight, num_speakers, p: Params, two_heard: bool = True) -> np.ndarray:
     from scipy.cluster.hierarchy import linkage
 
     if len(emb) < 2:
@@ -104,6 +104,11 @@ def _count_and_partition(raw, emb, weight, num_speakers, p: Params) -> np.ndarra
     raw_top = z_raw[-1, 2]
     if raw_top < p.same_voice or (sils[2] < p.min_silhouette and raw_top < p.distinct):
         return np.zeros(len(emb), dtype=int)  # one voice: no split is clear
+    if not two_heard and raw_top < p.distinct:
+        # The segmentation model never heard two people in one window and the voices are
+        # not clearly different: the split would follow one voice's own variation (seen on
+        # one-person recordings of synthetic voices; real far-field pairs are far apart).
+        return np.zeros(len(emb), dtype=int)
     k = 2  # the first peak of the silhouette: another speaker only while the split gets clearer
     while k + 1 in sils and sils[k + 1] > sils[k]:
         k += 1
@@ -118,18 +123,20 @@ def cluster(
     conflicts: list[tuple[int, int]],
     num_speakers: int | None = None,
     params: Params | None = None,
+    two_heard: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Speaker index per embedding and the speakers' centroids (mean raw embeddings).
 
     emb: (n, d) L2-normalised; weight: seconds of speech behind each; talk: seconds of the
     recording each item adds; strong: which rest on enough speech to shape the clusters;
-    conflicts: pairs of items heard at the same time (different people)."""
+    conflicts: pairs of items heard at the same time (different people); two_heard: whether
+    the segmentation model heard two people within one of its windows anywhere."""
     p = params or Params()
     if not strong.any():
         strong = np.ones(len(emb), dtype=bool)
     se, sw, st = emb[strong], weight[strong], talk[strong]
     centred, mean = _centre(se, sw)
-    labels, k = _relabel(_count_and_partition(se, centred, sw, num_speakers, p))
+    labels, k = _relabel(_count_and_partition(se, centred, sw, num_speakers, p, two_heard))
     if num_speakers is None and k > 1:
         labels, k = _fold_small(centred, sw, st, labels, k, p)
     all_centred, _ = _centre(emb, weight, mean)

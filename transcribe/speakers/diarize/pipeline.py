@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,7 @@ class Options:
     word_gap_s: float = 0.15  # ... and into pieces at pauses between words this long
     min_turn_s: float = 0.05
     bridge_s: float = 0.05  # gaps this short inside one speaker's speech are closed
+    min_local_s: float = 0.5  # a window's local speaker with less speech is not a second voice
     cluster: Params = field(default_factory=Params)
 
 
@@ -163,6 +165,7 @@ def diarize_16k(
         _conflicts(sub),
         num_speakers,
         o.cluster,
+        two_heard=_two_voices_in_a_window(items, o.min_local_s),
     )
     _inherit(items, labels)
 
@@ -215,6 +218,15 @@ def _pieces(r0: int, r1: int, c0: int, c1: int, cuts: np.ndarray, piece_s: float
         bounds = np.linspace(lo, hi, n + 1).round().astype(int)
         out += [(int(x), int(y), a, b) for x, y in zip(bounds[:-1], bounds[1:], strict=True) if y > x]
     return out
+
+
+def _two_voices_in_a_window(items: list[_Item], min_s: float) -> bool:
+    """Whether some window holds two local speakers with at least min_s of speech each."""
+    speech: dict[tuple[int, int], float] = {}
+    for it in items:
+        speech[(it.window, it.local)] = speech.get((it.window, it.local), 0.0) + it.seconds
+    voices = Counter(w for (w, _), s in speech.items() if s >= min_s)
+    return any(n >= 2 for n in voices.values())
 
 
 def _conflicts(items: list[_Item]) -> list[tuple[int, int]]:
