@@ -4,6 +4,7 @@ server packages are not installed (tools/system-packages.sh installs them)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -124,3 +125,15 @@ def wait_for(predicate, timeout: float, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+def started(folder: Path) -> bool:
+    """Whether a recorder has opened its stream (interview.json says when it started)."""
+    try:
+        return "started_at" in json.loads((folder / "interview.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return False
+
+
+def meta(folder: Path) -> dict:
+    return json.loads((folder / "interview.json").read_text())

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from rig import PLAN, speak, start_rig, tone, wait_for
+from rig import PLAN, meta, speak, start_rig, started, tone, wait_for
 
 from recorder.wavfile import sha256
 
@@ -33,17 +33,6 @@ def plan(tmp_path) -> Path:
     p = tmp_path / "plan.toml"
     p.write_text(PLAN)
     return p
-
-
-def started(folder: Path) -> bool:
-    try:
-        return "started_at" in json.loads((folder / "interview.json").read_text())
-    except (FileNotFoundError, ValueError):
-        return False
-
-
-def meta(folder: Path) -> dict:
-    return json.loads((folder / "interview.json").read_text())
 
 
 def words(text: str) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
-from rig import LISTENWELL, PLAN, start_rig, tone, wait_for
+from rig import LISTENWELL, PLAN, meta, start_rig, started, tone, wait_for
 
 from recorder.wavfile import sha256
 
@@ -34,17 +34,6 @@ def plan(tmp_path) -> Path:
     p = tmp_path / "plan.toml"
     p.write_text(PLAN)
     return p
-
-
-def started(folder: Path) -> bool:
-    try:
-        return "started_at" in json.loads((folder / "interview.json").read_text())
-    except (FileNotFoundError, ValueError):
-        return False
-
-
-def meta(folder: Path) -> dict:
-    return json.loads((folder / "interview.json").read_text())
 
 
 def one_error_line(err: str) -> str:
