@@ -115,7 +115,8 @@ def attribute_audio(
         from transcribe.speakers.diarize import diarize
 
         words = [(w.start, w.end) for w in transcript.words]
-        result = diarize(audio.mean(axis=0), sample_rate, num_speakers=options.num_speakers,
+        mono = audio[0] if audio.shape[0] == 1 else audio.mean(axis=0)  # a view, not a copy, when mono
+        result = diarize(mono, sample_rate, num_speakers=options.num_speakers,
                          word_times=words or None, progress=progress)
         turns, centroids = list(result.turns), dict(result.centroids)
         meta_labels = None  # channel names mean nothing for voices found by diarization
