@@ -17,6 +17,7 @@ bundled sample interview, a monologue, silence and music.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import resource
@@ -191,6 +192,8 @@ def main() -> None:
     ap.add_argument("--embed-s", type=float)
     ap.add_argument("--threshold", type=float)
     ap.add_argument("--speech-threshold", type=float)
+    ap.add_argument("--variant", action="append", default=[], metavar="NAME:FIELD=VALUE,...",
+                    help="also run Options changed so, side by side (e.g. int8:embedding_model=campplus-int8.onnx)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -205,7 +208,16 @@ def main() -> None:
         opts.cluster.threshold = args.threshold
     if args.speech_threshold:
         opts.speech_threshold = args.speech_threshold
-    diarize(np.zeros(16000 * 12, dtype=np.float32) + 0.01 * np.sin(np.arange(16000 * 12)), 16000)  # warm up
+    variants = [("", opts)]
+    for spec in args.variant:
+        label, _, fields = spec.partition(":")
+        v = copy.deepcopy(opts)
+        for kv in filter(None, fields.split(",")):
+            k, _, val = kv.partition("=")
+            setattr(v, k, type(getattr(v, k))(val) if not isinstance(getattr(v, k), bool) else val == "True")
+        variants.append((label, v))
+    for _, v in variants:  # warm up (sessions loaded, caches filled)
+        diarize(np.zeros(16000 * 12, dtype=np.float32) + 0.01 * np.sin(np.arange(16000 * 12)), 16000, options=v)
 
     cases = []
     if not args.synth_only:
@@ -214,40 +226,45 @@ def main() -> None:
         cases += list(synth_cases(args.seeds))
     print(f"{'case':32s} {'true':>4s} {'found':>5s} {'share err pp':>12s} {'DER %':>6s} {'CPU s/min':>9s}")
     rows = []
-    for name, audio, sr, truth in cases:
+    for (case, audio, sr, truth), (label, v) in ((c, v) for c in cases for v in variants):
+        name = f"{case} [{label}]" if label else case
         duration = len(audio) / sr
         n_true = len({t.speaker for t in truth})
         c0 = cpu()
         d = diarize(audio, sr, num_speakers=n_true if args.oracle and n_true else None,
-                    word_times=WORDS.get(name), options=opts)
+                    word_times=WORDS.get(case), options=v)
         cpu_min = (cpu() - c0) / (duration / 60)
         found = len({t.speaker for t in d.turns})
         errs = share_errors(truth, d.turns) if truth else {}
         err = max(errs.values()) if errs else 0.0
         dr = der(truth, d.turns, duration) * 100 if truth else float("nan")
         hyp_talk = sum(talk_time(by_speaker(d.turns)).values())
-        rows.append({"case": name, "true": n_true, "found": found, "share_err_pp": errs,
+        rows.append({"case": case, "variant": label, "true": n_true, "found": found, "share_err_pp": errs,
                      "share_err_max_pp": err, "der_pct": dr, "cpu_s_per_min": cpu_min, "hyp_talk_s": hyp_talk})
         extra = f"  (talk found {hyp_talk:.1f} s)" if not truth else ""
         print(f"{name:32s} {n_true:4d} {found:5d} {err:12.1f} {dr:6.1f} {cpu_min:9.2f}{extra}")
 
-    def summary(prefix, only2=False):
+    def summary(prefix, label, only2=False):
         sel = [r for r in rows if r["case"].startswith(prefix) and r["true"] > 0 and (not only2 or r["true"] == 2)
-               and "+" not in r["case"]]
+               and "+" not in r["case"] and r["variant"] == label]
         if sel:
             e = [v for r in sel for v in r["share_err_pp"].values()]
-            print(f"{prefix + (' 2-speaker' if only2 else ''):24s} share err mean {np.mean(e):.1f} pp, worst {max(e):.1f} pp; "
+            tag = f"{prefix}{' 2-speaker' if only2 else ''}{f' [{label}]' if label else ''}"
+            print(f"{tag:24s} share err mean {np.mean(e):.1f} pp, worst {max(e):.1f} pp; "
                   f"DER mean {np.mean([r['der_pct'] for r in sel]):.1f} %; speakers right {sum(r['true'] == r['found'] for r in sel)}/{len(sel)}")
 
-    print()
-    summary("real", only2=True)
-    summary("real")
-    summary("synth", only2=True)
-    summary("synth")
-    summary("sample")
-    total_cpu = sum(r["cpu_s_per_min"] for r in rows) / max(1, len(rows))
-    print(f"CPU s per audio minute, mean over cases: {total_cpu:.2f}; "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    for label, _ in variants:
+        print()
+        summary("real", label, only2=True)
+        summary("real", label)
+        summary("synth", label, only2=True)
+        summary("synth", label)
+        summary("sample", label)
+        sel = [r for r in rows if r["variant"] == label]
+        speech = [r for r in sel if r["true"] > 0]
+        print(f"CPU s per audio minute{f' [{label}]' if label else ''}: mean over cases {np.mean([r['cpu_s_per_min'] for r in sel]):.2f}, "
+              f"over cases with speech {np.mean([r['cpu_s_per_min'] for r in speech]):.2f}")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     print(f"torch imported: {'torch' in sys.modules}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

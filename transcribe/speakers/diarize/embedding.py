@@ -31,10 +31,11 @@ def embed_frames(
     frames: list[np.ndarray],
     batch: int = 4,
     progress: Callable[[float], None] | None = None,
+    model: str = EMBEDDING,
 ) -> np.ndarray:
     """Embeddings of fbank frame selections (index arrays into `feats`), gathered batch by
     batch so that a long recording never holds a copy of every selection at once."""
-    sess = session(EMBEDDING)
+    sess = session(model)
     out = np.zeros((len(frames), 192), dtype=np.float32)
     by_len: dict[int, list[int]] = {}
     for i, f in enumerate(frames):

@@ -25,6 +25,7 @@ from listenwell.records import Turn
 from . import segmentation as seg
 from .clustering import Params, cluster
 from .embedding import embed_frames, fbank
+from .models import EMBEDDING
 
 SAMPLE_RATE = 16000
 FB_SHIFT, FB_LEN = 160, 400  # fbank frame hop and length, samples
@@ -45,6 +46,7 @@ class Options:
     bridge_s: float = 0.05  # gaps this short inside one speaker's speech are closed
     min_local_s: float = 0.5  # a window's local speaker with less speech is not a second voice
     cluster: Params = field(default_factory=Params)
+    embedding_model: str = EMBEDDING  # file in transcribe/speakers/models (int8 CAM++)
 
 
 @dataclass
@@ -152,7 +154,9 @@ def diarize_16k(
         return empty
     emb = np.zeros((len(items), 192), dtype=np.float32)
     has = np.array([it.seconds >= o.min_embed_s for it in items])
-    emb[has] = embed_frames(feats, [c for c, h in zip(chunks, has, strict=True) if h], progress=stage(0.6, 0.9))
+    emb[has] = embed_frames(
+        feats, [c for c, h in zip(chunks, has, strict=True) if h], progress=stage(0.6, 0.9), model=o.embedding_model
+    )
     if progress:
         progress(0.9)
     labels = np.full(len(items), -1, dtype=int)
