@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -30,7 +29,7 @@ def error_line(message: str) -> None:
 class _Group(TyperGroup):
     """Turns errors into one line and an exit code; --debug shows the traceback instead."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except UserError as e:
@@ -41,11 +40,12 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             error_line("interrupted")
             raise typer.Exit(130) from None
-        except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except Exception as e:  # an unexpected failure: still one line, unless --debug
-            if DEBUG["on"]:
+        except Exception as e:
+            # typer's own exits, aborts (a declined confirmation) and usage errors: typer
+            # reports them (typer vendors click, so match by module, not by class)
+            if DEBUG["on"] or type(e).__module__.split(".")[0] in ("typer", "click"):
                 raise
+            # an unexpected failure: still one line, unless --debug
             error_line(f"{type(e).__name__}: {e} (run with --debug for the traceback)")
             raise typer.Exit(1) from None
 
