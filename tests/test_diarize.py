@@ -92,12 +92,12 @@ def test_real_phone_call_share(shared_data):
     truth = _rttm(shared_data / "pyannote-sample/truth.rttm", "sample")
     d = diarize(audio, sr)
     assert len({t.speaker for t in d.turns}) == 2
-    assert share_error_pp(truth, d.turns) <= 6.0  # measured 2.1 pp
+    assert share_error_pp(truth, d.turns) <= 6.0  # measured 3.3 pp (2.1 with the owner-window rule)
     # with word times (here the reference transcript's utterance times) as cut points
     stm = [ln.split() for ln in (shared_data / "pyannote-sample/truth.stm").read_text().splitlines() if ln.strip()]
     d = diarize(audio, sr, word_times=[(float(f[3]), float(f[4])) for f in stm])
     assert len({t.speaker for t in d.turns}) == 2
-    assert share_error_pp(truth, d.turns) <= 6.0  # measured 1.6 pp
+    assert share_error_pp(truth, d.turns) <= 6.0  # measured 2.6 pp (1.6 with the owner-window rule)
 
 
 @pytest.mark.slow
@@ -108,7 +108,7 @@ def test_real_meeting_two_speakers_share(shared_data):
         d = diarize(audio, sr)
         assert len({t.speaker for t in d.turns}) == 2, clip
         errors.append(share_error_pp(_rttm(shared_data / "ami-dev/truth.rttm", clip), d.turns))
-    assert max(errors) <= 10.0, errors  # measured 3.0 and 4.6 pp (7.6 with other settings)
+    assert max(errors) <= 10.0, errors  # measured 2.5 and 2.0 pp (owner rule: 3.0, 4.6)
 
 
 def test_one_real_speaker_is_one_speaker(shared_data):
@@ -184,3 +184,33 @@ def test_runs_without_torch(sample):
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_windows_combined_keep_overlap_and_split_a_merged_voice():
+    """Two overlapping windows: the first hears speaker 0 throughout and speaker 1 over it in
+    frames 400-500; the second hears the same overlap, then speaker 1 alone, where the first
+    (unsure, 0.55, near its edge) heard speaker 0 going on. The combined decision keeps both
+    speakers in the overlap and, where the windows disagree, follows the one nearer its
+    centre and surer."""
+    from transcribe.speakers.diarize import segmentation as seg
+    from transcribe.speakers.diarize.pipeline import Options, _aggregate, _Item
+
+    n, off = 589, 296  # frames per window; the second starts 5 s (296 frames) later
+    a = np.zeros((n, 3), dtype=bool)
+    a[:, 0] = True
+    a[400:500, 1] = True
+    pa = a.astype(np.float32)
+    pa[520:, 0] = 0.55
+    b = np.zeros((n, 3), dtype=bool)
+    b[: 520 - off, 0] = True
+    b[400 - off : 500 - off, 1] = True
+    b[520 - off :, 1] = True
+    windows = [seg.Window(0, a, a.any(axis=1).astype(np.float32), pa),
+               seg.Window(80000, b, b.any(axis=1).astype(np.float32), b.astype(np.float32))]
+    items = [_Item(0, 0, 0, 443, 7.0, True, 7.0), _Item(0, 1, 400, 443, 0.7, False, 0.7),
+             _Item(1, 0, 147, 224, 1.3, True, 1.3), _Item(1, 1, 147, 293, 2.5, True, 2.5)]
+    labels = np.array([0, 1, 0, 1])
+    act = _aggregate(windows, items, labels, 2, off + n, Options())
+    assert act[:, 450].all()  # two people at once: both talk
+    assert act[0, 300] and not act[1, 300]
+    assert act[1, 560] and not act[0, 560]

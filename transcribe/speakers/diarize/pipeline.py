@@ -1,15 +1,20 @@
 """Single-channel diarization: who speaks when, from one mixed recording.
 
 1. pyannote segmentation-3.0 on 10 s windows every `step_s` seconds: per window, up to three
-   local speakers and when each talks (overlap included). Every moment of the recording is
-   decided by the window whose centre is nearest, so each decision has context on both sides.
+   local speakers and when each talks (overlap included). Pieces of speech are taken from
+   the part of each window whose centre is nearest, so each has context on both sides.
 2. Each local speaker's speech is cut into runs at pauses, runs at the pauses between the
    transcript's words (`word_times`, where a turn can change although the voice seems to
    go on), and those into pieces of at most `piece_s`. Each piece gets a CAM++ embedding
    from the frames nearest it where that local speaker talks alone (`embed_s` seconds).
 3. Clustering groups the pieces into S1..Sn (see clustering.py).
-4. A speaker talks in every frame where one of their local speakers is active, so where
-   two people talk at once both are talking (the talk-time definition in listenwell.intervals).
+4. Every window covering a frame has its say (pyannote style): each window's local speakers
+   get global speakers (a piece's own label where the window decided, else the local
+   speaker's majority label), their probabilities are averaged over the covering windows
+   with Hamming weights (the nearer a window's centre, the more it counts), and the frame's
+   speakers are the most probable ones, as many as the windows' weighted mean count says, so
+   where two people talk at once both are talking (the talk-time definition in
+   listenwell.intervals).
 """
 
 from __future__ import annotations
@@ -47,6 +52,12 @@ class Options:
     min_local_s: float = 0.5  # a window's local speaker with less speech is not a second voice
     cluster: Params = field(default_factory=Params)
     embedding_model: str = EMBEDDING  # file in transcribe/speakers/models (int8 CAM++)
+    # how a frame's speakers are decided: by combining every window that covers it, weighted
+    # "hamming" (by distance to the window's centre) or "flat", or "owner" (only the window
+    # whose centre is nearest); agg_soft combines the local speakers' probabilities, else on/off
+    aggregate: str = "hamming"
+    agg_soft: bool = True
+    cross_cuts: bool = False  # cut pieces where an overlapping window hears the voice change
 
 
 @dataclass
@@ -147,7 +158,10 @@ def diarize_16k(
     n_frames = max(0, (len(audio) - seg.FRAME_CENTRE) // seg.FRAME_STEP + 1)
     owner, local = _owner_window(n_frames, windows)
     bounds = np.searchsorted(owner, np.arange(len(windows) + 1))  # owner is sorted
-    items, chunks = _make_items(windows, bounds, local, len(feats), _word_cuts(word_times, windows, o.word_gap_s), o)
+    cuts = _word_cuts(word_times, windows, o.word_gap_s)
+    if o.cross_cuts:
+        cuts = [np.union1d(c, x) for c, x in zip(cuts, _change_cuts(windows), strict=True)]
+    items, chunks = _make_items(windows, bounds, local, len(feats), cuts, o)
     if progress:
         progress(0.6)
     if not any(it.seconds for it in items):
@@ -173,17 +187,10 @@ def diarize_16k(
     )
     _inherit(items, labels)
 
-    # frame-level activity per speaker, from the owner window's local speakers (each
-    # window decides one contiguous stretch of frames)
-    activity = np.zeros((len(cents), n_frames), dtype=bool)
-    for it, lab in zip(items, labels, strict=True):
-        if lab < 0:
-            continue
-        lo, hi = bounds[it.window], bounds[it.window + 1]
-        mine = local[lo:hi]  # increasing
-        sel = np.arange(lo + np.searchsorted(mine, it.start), lo + np.searchsorted(mine, it.end))
-        activity[lab, sel] |= windows[it.window].active[local[sel], it.local]
-
+    if o.aggregate == "owner":
+        activity = _owner_activity(windows, items, labels, len(cents), bounds, local)
+    else:
+        activity = _aggregate(windows, items, labels, len(cents), n_frames, o)
     turns = _turns(activity, o)
     order = sorted({t.speaker for t in turns}, key=lambda s: min(t.start for t in turns if t.speaker == s))
     names = {int(s): f"S{i + 1}" for i, s in enumerate(order)}
@@ -192,6 +199,95 @@ def diarize_16k(
     if progress:
         progress(1.0)
     return Diarization(turns, {names[int(s)]: cents[int(s)] for s in order})
+
+
+def _owner_activity(windows, items, labels, n_spk: int, bounds, local) -> np.ndarray:
+    """Frame-level activity per speaker from the owner window's local speakers (each
+    window decides one contiguous stretch of frames)."""
+    n_frames = len(local)
+    activity = np.zeros((n_spk, n_frames), dtype=bool)
+    for it, lab in zip(items, labels, strict=True):
+        if lab < 0:
+            continue
+        lo, hi = bounds[it.window], bounds[it.window + 1]
+        mine = local[lo:hi]  # increasing
+        sel = np.arange(lo + np.searchsorted(mine, it.start), lo + np.searchsorted(mine, it.end))
+        activity[lab, sel] |= windows[it.window].active[local[sel], it.local]
+    return activity
+
+
+def _aggregate(windows, items, labels, n_spk: int, n_frames: int, o: Options) -> np.ndarray:
+    """Frame-level activity per speaker from every window covering the frame (pyannote
+    style): each window's local speakers get global speakers (an item's own label where
+    the window decided, else the local speaker's majority label), the windows' per-speaker
+    activations are averaged with weights, the number of speakers per frame is the weighted
+    mean of the windows' counts, and the frame's speakers are the most activated ones."""
+    score = np.zeros((n_spk, n_frames), dtype=np.float32)
+    count = np.zeros(n_frames, dtype=np.float32)
+    wsum = np.zeros(n_frames, dtype=np.float32)
+    votes: dict[tuple[int, int], Counter] = {}
+    mine: list[list[tuple[_Item, int]]] = [[] for _ in windows]
+    for it, lab in zip(items, labels, strict=True):
+        if lab >= 0:
+            votes.setdefault((it.window, it.local), Counter())[int(lab)] += it.talk_s + 1e-3
+            mine[it.window].append((it, int(lab)))
+    for k, w in enumerate(windows):
+        n = len(w.active)
+        lab = np.full((n, 3), -1, dtype=int)
+        for a in range(3):
+            if (k, a) in votes:
+                lab[:, a] = votes[(k, a)].most_common(1)[0][0]
+        for it, lb in mine[k]:  # where this window decided: the piece's own speaker
+            lab[it.start : it.end, it.local] = lb
+        val = w.probs if o.agg_soft and w.probs is not None else w.active.astype(np.float32)
+        contrib = np.zeros((n_spk, n), dtype=np.float32)
+        on = np.zeros((n_spk, n), dtype=bool)
+        for a in range(3):
+            for s in np.unique(lab[:, a][lab[:, a] >= 0]):
+                m = lab[:, a] == s
+                contrib[s, m] = np.maximum(contrib[s, m], val[m, a])
+                on[s, m] |= w.active[m, a]
+        wt = np.hamming(n + 2)[1:-1] if o.aggregate == "hamming" else np.ones(n)
+        g = int(round(w.start / seg.FRAME_STEP)) + np.arange(n)
+        keep = (g >= 0) & (g < n_frames)
+        g, wt = g[keep], wt[keep].astype(np.float32)
+        score[:, g] += wt * contrib[:, keep]
+        count[g] += wt * on[:, keep].sum(axis=0)
+        wsum[g] += wt
+    wsum[wsum == 0] = 1.0
+    score /= wsum
+    k_frame = np.floor(count / wsum + 0.5).astype(int)
+    rank = np.argsort(np.argsort(-score, axis=0, kind="stable"), axis=0)
+    return (rank < k_frame) & (score > 0)
+
+
+def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndarray]:
+    """Per window, the frames (window-local) where an overlapping window hears one local
+    speaker stop or start while another one talks within near_s, and this window hears one
+    voice going on (one local speaker alone throughout near_s around it): a change of voice
+    this window may have merged."""
+    near = int(round(near_s / SEG_S))
+    changes: list[np.ndarray] = []  # global frame indices per window
+    for w in windows:
+        talk = w.active.astype(np.int8)
+        edges = np.abs(np.diff(talk, axis=0))  # (frames - 1, 3): a local speaker starts or stops
+        out = []
+        for f, a in zip(*np.nonzero(edges), strict=True):
+            lo, hi = max(0, f + 1 - near), min(len(talk), f + 1 + near)
+            others = np.delete(talk[lo:hi], a, axis=1)
+            if others.any():
+                out.append(f + 1)
+        changes.append(np.array(out, dtype=int) + int(round(w.start / seg.FRAME_STEP)))
+    result = []
+    for k, w in enumerate(windows):
+        off = int(round(w.start / seg.FRAME_STEP))
+        other = [c for j, c in enumerate(changes) if j != k and abs(windows[j].start - w.start) < seg.WINDOW]
+        f = (np.concatenate(other) if other else np.zeros(0, dtype=int)) - off
+        f = np.unique(f[(f > 0) & (f < len(w.active))])
+        # only where this window hears one voice going on (it heard no change there)
+        one = [bool((w.active[max(0, x - near) : x + near].sum(axis=1) == 1).all()) for x in f]
+        result.append(f[np.array(one, dtype=bool)] if len(f) else f)
+    return result
 
 
 def _word_cuts(word_times, windows: list[seg.Window], gap_s: float) -> list[np.ndarray]:

@@ -30,6 +30,7 @@ class Window:
     start: int  # first sample of the window in the recording
     active: np.ndarray  # (frames, 3) bool: local speaker is talking in that frame
     speech_prob: np.ndarray  # (frames,) probability that anyone talks
+    probs: np.ndarray | None = None  # (frames, 3) probability that each local speaker talks
 
     def frame_centres(self) -> np.ndarray:
         """Centre of every frame, in samples from the start of the recording."""
@@ -80,7 +81,8 @@ def segment(
                 active[quiet] = POWERSET[best]
             active[speech < speech_threshold] = False
             n_frames = max(0, (min(len(audio), s + length) - s - FRAME_CENTRE) // FRAME_STEP + 1)
-            out.append(Window(s, active[:n_frames], speech[:n_frames]))
+            local = (probs[:, 1:] @ POWERSET[1:].astype(np.float32)).astype(np.float32)
+            out.append(Window(s, active[:n_frames], speech[:n_frames], local[:n_frames]))
         if progress:
             progress(min(1.0, (b + batch) / len(starts)))
     return out
