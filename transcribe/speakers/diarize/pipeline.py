@@ -57,7 +57,6 @@ class Options:
     # whose centre is nearest); agg_soft combines the local speakers' probabilities, else on/off
     aggregate: str = "hamming"
     agg_soft: bool = True
-    cross_cuts: bool = False  # cut pieces where an overlapping window hears the voice change
 
 
 @dataclass
@@ -159,8 +158,6 @@ def diarize_16k(
     owner, local = _owner_window(n_frames, windows)
     bounds = np.searchsorted(owner, np.arange(len(windows) + 1))  # owner is sorted
     cuts = _word_cuts(word_times, windows, o.word_gap_s)
-    if o.cross_cuts:
-        cuts = [np.union1d(c, x) for c, x in zip(cuts, _change_cuts(windows), strict=True)]
     items, chunks = _make_items(windows, bounds, local, len(feats), cuts, o)
     if progress:
         progress(0.6)
@@ -259,35 +256,6 @@ def _aggregate(windows, items, labels, n_spk: int, n_frames: int, o: Options) ->
     k_frame = np.floor(count / wsum + 0.5).astype(int)
     rank = np.argsort(np.argsort(-score, axis=0, kind="stable"), axis=0)
     return (rank < k_frame) & (score > 0)
-
-
-def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndarray]:
-    """Per window, the frames (window-local) where an overlapping window hears one local
-    speaker stop or start while another one talks within near_s, and this window hears one
-    voice going on (one local speaker alone throughout near_s around it): a change of voice
-    this window may have merged."""
-    near = int(round(near_s / SEG_S))
-    changes: list[np.ndarray] = []  # global frame indices per window
-    for w in windows:
-        talk = w.active.astype(np.int8)
-        edges = np.abs(np.diff(talk, axis=0))  # (frames - 1, 3): a local speaker starts or stops
-        out = []
-        for f, a in zip(*np.nonzero(edges), strict=True):
-            lo, hi = max(0, f + 1 - near), min(len(talk), f + 1 + near)
-            others = np.delete(talk[lo:hi], a, axis=1)
-            if others.any():
-                out.append(f + 1)
-        changes.append(np.array(out, dtype=int) + int(round(w.start / seg.FRAME_STEP)))
-    result = []
-    for k, w in enumerate(windows):
-        off = int(round(w.start / seg.FRAME_STEP))
-        other = [c for j, c in enumerate(changes) if j != k and abs(windows[j].start - w.start) < seg.WINDOW]
-        f = (np.concatenate(other) if other else np.zeros(0, dtype=int)) - off
-        f = np.unique(f[(f > 0) & (f < len(w.active))])
-        # only where this window hears one voice going on (it heard no change there)
-        one = [bool((w.active[max(0, x - near) : x + near].sum(axis=1) == 1).all()) for x in f]
-        result.append(f[np.array(one, dtype=bool)] if len(f) else f)
-    return result
 
 
 def _word_cuts(word_times, windows: list[seg.Window], gap_s: float) -> list[np.ndarray]:
