@@ -36,6 +36,13 @@ _OPENING = re.compile(
     r"i'm curious|i am curious|i wonder|i was wondering|i'd love to hear|any advice)\b",
     re.I,
 )
+# The same lead-in without its comma, as speech recognisers often write it ("One last thing
+# is there anyone..."): only before an inverted auxiliary, which statements rarely contain.
+_LEAD_IN_INVERSION = re.compile(
+    r"^(?:[a-z']+\s+){1,4}(?:is there|are there|could you|can you|would you|will you|do you|"
+    r"did you|have you)\b",
+    re.I,
+)
 MIN_QUESTION_WORDS = 3  # "Really?" and "Right, is it?" are back-channel, not questions
 _FILLER_WORDS = "right oh okay ok so and yeah really well wow huh hmm um uh"
 _FILLERS = frozenset(_FILLER_WORDS.split())
@@ -65,7 +72,8 @@ def is_question(text: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z']+", t.lower()) if w not in _FILLERS]
     if len(words) < MIN_QUESTION_WORDS:
         return False
-    return t.endswith("?") or bool(_OPENING.match(t.lstrip("\"'-– ")))
+    t = t.lstrip("\"'-– ")
+    return t.endswith("?") or bool(_OPENING.match(t) or _LEAD_IN_INVERSION.match(t))
 
 
 def sentences(transcript: Transcript) -> list[Sentence]:

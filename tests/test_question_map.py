@@ -73,6 +73,8 @@ def test_mapping_accuracy_on_labelled_set():
     ("Tell me about how you got started.", True),
     ("It sounds like a busy week?", True),
     ("One last thing, is there anyone else you would suggest I talk to.", True),
+    ("One last thing is there anyone else you would suggest I talk to", True),  # ASR dropped the comma
+    ("They always tell me to rest.", False),
     ("Really?", False),
     ("Right, is it?", False),
     ("That makes a lot of sense.", False),
