@@ -3,10 +3,11 @@
 Per case: talk-share error per speaker (percentage points, shares by the talk-time definition
 in listenwell/intervals.py, hypothesis speakers mapped to true ones for the largest overlap),
 DER (pyannote.metrics, 0.25 s collar, overlap scored), number of speakers found, and
-CPU-seconds per audio minute of diarization alone (not ASR). Peak RSS at the end.
+CPU-seconds per audio minute of diarization alone (not ASR). Peak RSS at the end, and the
+speaker stage's peak RSS and CPU on one long recording (--long-minutes, in a child process).
 
     .venv/bin/python bench/bench_speakers.py [--real-only] [--synth-only] [--oracle]
-        [--step 5] [--embed-s 3] [--threshold 0.7] [--json out.json]
+        [--step 5] [--embed-s 3] [--threshold 0.7] [--long-minutes 60] [--json out.json]
 
 Real clips: ../shared/data (pyannote-sample; AMI dev00, dev01: 2 speakers; tst00, tst01: 4
 with heavy overlap), skipped when absent. Synthetic: samples/synth_conversation.py cases
@@ -107,9 +108,6 @@ def cpu() -> float:
     return t.user + t.system
 
 
-WORDS: dict[str, list[tuple[float, float]]] = {}  # word_times for cases that have them
-
-
 def real_cases():
     import soundfile as sf
 
@@ -119,11 +117,6 @@ def real_cases():
     truth = read_rttm(SHARED / "pyannote-sample/truth.rttm")["sample"]
     a, sr = sf.read(SHARED / "pyannote-sample/audio.flac", dtype="float32")
     yield "real/pyannote-sample", a, sr, truth
-    # the same with word_times: the reference transcript's utterance times (truth.stm) stand
-    # in for ASR word timings, so this row is the best that word cut points can give
-    stm = [ln.split() for ln in (SHARED / "pyannote-sample/truth.stm").read_text().splitlines() if ln.strip()]
-    WORDS["real/pyannote-sample+words"] = [(float(f[3]), float(f[4])) for f in stm]
-    yield "real/pyannote-sample+words", a, sr, truth
     rttm = read_rttm(SHARED / "ami-dev/truth.rttm")
     for name in ("dev00", "dev01", "tst00", "tst01"):
         a, sr = sf.read(SHARED / f"ami-dev/{name}.flac", dtype="float32")
@@ -138,10 +131,6 @@ def synth_cases(seeds: list[int]):
         a, sr = sf.read(sample / "audio.flac", dtype="float32")
         truth = [Turn(**t) for t in json.loads((sample / "truth.json").read_text())["turns"]]
         yield "sample/interview", a, sr, truth
-        words = asr_words(a)
-        if words:
-            WORDS["sample/interview+asr-words"] = words
-            yield "sample/interview+asr-words", a, sr, truth
     try:
         from samples.synth_conversation import CASES, make_conversation, make_monologue
     except ImportError as e:
@@ -157,16 +146,41 @@ def synth_cases(seeds: list[int]):
     yield "synth/music", music(20.0), 16000, []
 
 
-def asr_words(audio: np.ndarray) -> list[tuple[float, float]]:
-    """Word times from the bundled faster-whisper model, as the transcribe stage gives them."""
-    try:
-        from transcribe.model import load_model
+LONG_CHILD = """
+import os, resource, sys, time
+from pathlib import Path
+from listenwell.records import AudioInfo, Transcript
+from transcribe.speakers import SpeakerOptions, attribute
+p = Path(sys.argv[1])
+t = Transcript(AudioInfo(p.name, "", 0.0, 16000, 1), "-", {}, "en", [])
+c0, w0 = os.times(), time.time()
+r = attribute(t, p, {}, None, SpeakerOptions())
+c1 = os.times()
+print(c1.user + c1.system - c0.user - c0.system, time.time() - w0,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, r.speakers.get("count"))
+"""
 
-        segments, _ = load_model().transcribe(audio, word_timestamps=True, vad_filter=True)
-        return [(w.start, w.end) for s in segments for w in (s.words or [])]
-    except Exception as e:  # the bench still runs without the ASR model
-        print(f"(no ASR word times: {e})")
-        return []
+
+def long_recording(minutes: float) -> dict:
+    """The speaker stage alone (decode from file + diarization, as `transcribe` runs it) on a
+    long recording made by repeating the sample interview, in a child process: peak RSS and
+    CPU-seconds per audio minute on one long file."""
+    import subprocess
+
+    import soundfile as sf
+
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"speakers-long{int(minutes)}.flac"
+    if not path.is_file():
+        a, sr = sf.read(ROOT / "samples/interview/audio.flac", dtype="int16")
+        n = int(minutes * 60 * sr)
+        sf.write(path, np.tile(a, -(-n // len(a)))[:n], sr)
+    res = subprocess.run([sys.executable, "-c", LONG_CHILD, str(path)], cwd=ROOT, capture_output=True,
+                         text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    cpu_s, wall_s, rss, count = res.stdout.split()
+    return {"minutes": minutes, "cpu_s_per_min": float(cpu_s) / minutes, "wall_s": float(wall_s),
+            "peak_rss_mib": float(rss), "speakers": int(count)}
 
 
 def music(seconds: float, sr: int = 16000) -> np.ndarray:
@@ -194,6 +208,8 @@ def main() -> None:
     ap.add_argument("--speech-threshold", type=float)
     ap.add_argument("--variant", action="append", default=[], metavar="NAME:FIELD=VALUE,...",
                     help="also run Options changed so, side by side (e.g. int8:embedding_model=campplus-int8.onnx)")
+    ap.add_argument("--long-minutes", type=float, default=60,
+                    help="also measure the speaker stage on one recording this long (0: skip)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -216,8 +232,13 @@ def main() -> None:
             k, _, val = kv.partition("=")
             setattr(v, k, type(getattr(v, k))(val) if not isinstance(getattr(v, k), bool) else val == "True")
         variants.append((label, v))
-    for _, v in variants:  # warm up (sessions loaded, caches filled)
-        diarize(np.zeros(16000 * 12, dtype=np.float32) + 0.01 * np.sin(np.arange(16000 * 12)), 16000, options=v)
+    # warm up on speech, so that every model session and lazy import is loaded before the
+    # first measured case (a one-off ~0.4 s per process, not a per-minute cost)
+    import soundfile as sf
+
+    warm, warm_sr = sf.read(ROOT / "samples/interview/audio.flac", dtype="float32", frames=16000 * 40)
+    for _, v in variants:
+        diarize(warm, warm_sr, options=v)
 
     cases = []
     if not args.synth_only:
@@ -231,8 +252,7 @@ def main() -> None:
         duration = len(audio) / sr
         n_true = len({t.speaker for t in truth})
         c0 = cpu()
-        d = diarize(audio, sr, num_speakers=n_true if args.oracle and n_true else None,
-                    word_times=WORDS.get(case), options=v)
+        d = diarize(audio, sr, num_speakers=n_true if args.oracle and n_true else None, options=v)
         cpu_min = (cpu() - c0) / (duration / 60)
         found = len({t.speaker for t in d.turns})
         errs = share_errors(truth, d.turns) if truth else {}
@@ -265,6 +285,12 @@ def main() -> None:
         print(f"CPU s per audio minute{f' [{label}]' if label else ''}: mean over cases {np.mean([r['cpu_s_per_min'] for r in sel]):.2f}, "
               f"over cases with speech {np.mean([r['cpu_s_per_min'] for r in speech]):.2f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if args.long_minutes:
+        long = long_recording(args.long_minutes)
+        print(f"speaker stage on one {long['minutes']:.0f}-min recording (decode + diarization, child process): "
+              f"peak RSS {long['peak_rss_mib']:.0f} MiB, {long['cpu_s_per_min']:.2f} CPU-s per audio minute, "
+              f"{long['speakers']} speakers found")
+        rows.append({"case": "long", **long})
     print(f"torch imported: {'torch' in sys.modules}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

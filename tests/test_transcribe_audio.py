@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 
 from listenwell.errors import AudioError
-from transcribe.audio import decode, decode_channels, open_audio, stream_blocks
+from transcribe.audio import decode, decode_channels, open_audio, stream_blocks, to_float32
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -96,3 +96,10 @@ def test_blocks_cover_the_file_exactly():
     blocks = list(stream_blocks(open_audio(SAMPLE_AUDIO), 60.0))
     assert [len(b) for b in blocks[:-1]] == [960000] * (len(blocks) - 1)
     np.testing.assert_array_equal(np.concatenate(blocks), whole)
+
+
+def test_int16_decode_is_the_float_decode_in_half_the_memory():
+    whole = decode(SAMPLE_AUDIO)
+    pcm = decode(SAMPLE_AUDIO, dtype=np.int16)
+    assert pcm.dtype == np.int16 and pcm.nbytes * 2 == whole.nbytes
+    np.testing.assert_allclose(to_float32(pcm), whole, atol=1.01 / 32768)  # within one step of 16 bits

@@ -157,18 +157,30 @@ def _no_audio(stream: AudioStream) -> AudioError:
     return AudioError(f"{stream.path}: contains no audio (zero length)")
 
 
-def _fill(stream: AudioStream, channels: int) -> np.ndarray:
-    """Decode the whole stream into one preallocated (channels, n) buffer."""
+def to_float32(x: np.ndarray) -> np.ndarray:
+    """float32 in [-1, 1] from decoded audio of either kind (int16 PCM or float32)."""
+    if x.dtype == np.int16:
+        return x.astype(np.float32) * np.float32(1 / 32768)
+    return np.asarray(x, dtype=np.float32)
+
+
+def _to_pcm16(x: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(x * 32768.0), -32768, 32767).astype(np.int16)
+
+
+def _fill(stream: AudioStream, channels: int, dtype=np.float32) -> np.ndarray:
+    """Decode the whole stream into one preallocated (channels, n) buffer of `dtype`
+    (float32, or int16 PCM: half the memory, for the speaker stage on long recordings)."""
     hint = stream.duration_hint if stream.duration_hint and stream.duration_hint > 0 else 600.0
-    buf = np.empty((channels, int(hint * stream.sample_rate) + stream.sample_rate), np.float32)
+    buf = np.empty((channels, int(hint * stream.sample_rate) + stream.sample_rate), dtype)
     n = 0
     for piece in stream:
         k = piece.shape[1]
         if n + k > buf.shape[1]:  # the container under-reported its duration: grow by half
-            grown = np.empty((channels, max(n + k, buf.shape[1] * 3 // 2)), np.float32)
+            grown = np.empty((channels, max(n + k, buf.shape[1] * 3 // 2)), dtype)
             grown[:, :n] = buf[:, :n]
             buf = grown
-        buf[:, n : n + k] = piece
+        buf[:, n : n + k] = _to_pcm16(piece) if dtype == np.int16 else piece
         n += k
     if n == 0:
         raise _no_audio(stream)
@@ -177,15 +189,15 @@ def _fill(stream: AudioStream, channels: int) -> np.ndarray:
     return buf[:, :n]
 
 
-def decode(path: str | Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """The whole file as float32 mono at `sample_rate`. Raises AudioError."""
-    return _fill(open_audio(path, sample_rate, mono=True), 1)[0]
+def decode(path: str | Path, sample_rate: int = SAMPLE_RATE, dtype=np.float32) -> np.ndarray:
+    """The whole file as mono at `sample_rate` (float32, or int16 PCM). Raises AudioError."""
+    return _fill(open_audio(path, sample_rate, mono=True), 1, dtype)[0]
 
 
-def decode_channels(path: str | Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """The whole file as float32 of shape (channels, n), each channel kept apart."""
+def decode_channels(path: str | Path, sample_rate: int = SAMPLE_RATE, dtype=np.float32) -> np.ndarray:
+    """The whole file as (channels, n), each channel kept apart (float32, or int16 PCM)."""
     stream = open_audio(path, sample_rate, mono=False)
-    return _fill(stream, stream.channels)
+    return _fill(stream, stream.channels, dtype)
 
 
 def stream_blocks(stream: AudioStream, block_s: float) -> Iterator[np.ndarray]:

@@ -54,9 +54,15 @@ def attribute(
     progress(fraction) is called as the work goes on (0..1)."""
     if not options.enabled:
         return _turned_off(transcript)
-    from transcribe.audio import decode_channels
+    from transcribe.audio import decode, decode_channels, open_audio
 
-    audio = decode_channels(audio_path, sample_rate=SAMPLE_RATE)
+    # 16-bit PCM halves the memory (a 2-hour recording: 230 MB per channel); the channels
+    # are decoded apart only where they may be one speaker each, else mixed while decoding
+    channels = open_audio(audio_path, SAMPLE_RATE).channels
+    if options.channels_are_speakers or _channel_labels(meta, channels) is not None:
+        audio = decode_channels(audio_path, SAMPLE_RATE, dtype=np.int16)
+    else:
+        audio = decode(audio_path, SAMPLE_RATE, dtype=np.int16)
     return attribute_audio(transcript, audio, SAMPLE_RATE, meta, plan, options, progress)
 
 
@@ -89,7 +95,7 @@ def attribute_audio(
     options: SpeakerOptions,
     progress: Callable[[float], None] | None = None,
 ) -> Transcript:
-    """attribute() on decoded audio: shape (channels, n) or (n,)."""
+    """attribute() on decoded audio: shape (channels, n) or (n,), float32 or int16 PCM."""
     if not options.enabled:
         return _turned_off(transcript)
     audio = audio[None, :] if audio.ndim == 1 else audio
@@ -114,10 +120,8 @@ def attribute_audio(
         method = "diarization"
         from transcribe.speakers.diarize import diarize
 
-        words = [(w.start, w.end) for w in transcript.words]
-        mono = audio[0] if audio.shape[0] == 1 else audio.mean(axis=0)  # a view, not a copy, when mono
-        result = diarize(mono, sample_rate, num_speakers=options.num_speakers,
-                         word_times=words or None, progress=progress)
+        mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
+        result = diarize(mono, sample_rate, num_speakers=options.num_speakers, progress=progress)
         turns, centroids = list(result.turns), dict(result.centroids)
         meta_labels = None  # channel names mean nothing for voices found by diarization
 
@@ -158,6 +162,16 @@ def attribute_audio(
     )
 
 
+def _mix(audio: np.ndarray) -> np.ndarray:
+    """The channels averaged, in the input's own dtype, a minute at a time (no float64
+    copy of a whole long recording)."""
+    out = np.empty(audio.shape[1], audio.dtype)
+    step = 60 * SAMPLE_RATE
+    for i in range(0, audio.shape[1], step):
+        out[i : i + step] = audio[:, i : i + step].mean(axis=0)
+    return out
+
+
 def _enrolled_path(options: SpeakerOptions) -> Path | None:
     return Path(options.enrollment) if options.enrollment else None
 
@@ -184,6 +198,8 @@ def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn],
                        labels: list[str]) -> dict[str, np.ndarray]:
     """One voice embedding per channel (labels[i] is channel i) from that channel's own
     speech, for naming by enrollment when the metadata does not say who is where."""
+    from transcribe.audio import to_float32
+
     try:
         from transcribe.speakers.diarize import embed
     except ImportError:
@@ -191,7 +207,7 @@ def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn],
     out = {}
     for ch, label in enumerate(labels):
         pieces = [audio[ch, int(t.start * sample_rate) : int(t.end * sample_rate)] for t in turns if t.speaker == label]
-        clip = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        clip = to_float32(np.concatenate(pieces)) if pieces else np.zeros(0, np.float32)
         if len(clip) >= sample_rate:
             out[label] = embed(clip, sample_rate)
     return out

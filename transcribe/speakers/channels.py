@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from listenwell.records import Turn
+from transcribe.audio import to_float32
 
 HOP_S = 0.01
 SMOOTH_FRAMES = 5  # 50 ms: steadier levels, and tolerant of a leak's small delay
@@ -62,15 +63,19 @@ def same_signal(audio: np.ndarray) -> bool:
 
 
 def frame_levels(audio: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Level in dBFS per channel per 10 ms frame, smoothed: shape (channels, frames)."""
+    """Level in dBFS per channel per 10 ms frame, smoothed: shape (channels, frames).
+    audio: float32 or int16 PCM (channels, n)."""
     hop = max(1, int(round(sample_rate * HOP_S)))
     n = audio.shape[1] // hop
     if n == 0:
         return np.zeros((audio.shape[0], 0), np.float32)
     power = np.empty((audio.shape[0], n), np.float32)
-    for c in range(audio.shape[0]):  # row by row: views, no copy of the whole recording
-        x = np.ascontiguousarray(audio[c, : n * hop], dtype=np.float32).reshape(n, hop)
-        power[c] = np.einsum("ij,ij->i", x, x) / hop
+    step = 6000  # frames (a minute) at a time: no float copy of a whole long recording
+    for c in range(audio.shape[0]):
+        for f in range(0, n, step):
+            k = min(step, n - f)
+            x = to_float32(audio[c, f * hop : (f + k) * hop]).reshape(k, hop)
+            power[c, f : f + k] = np.einsum("ij,ij->i", x, x) / hop
     kernel = np.ones(SMOOTH_FRAMES, np.float32) / SMOOTH_FRAMES
     power = np.stack([np.convolve(p, kernel, mode="same") for p in power])
     return 10 * np.log10(power + 1e-12)
@@ -148,12 +153,12 @@ def speech_frames(x: np.ndarray, sample_rate: int, frames: int) -> np.ndarray:
 
     if sample_rate != VAD_RATE:
         n = int(len(x) * VAD_RATE / sample_rate)
-        x = np.interp(np.arange(n) * (sample_rate / VAD_RATE), np.arange(len(x)), x).astype(np.float32)
+        x = np.interp(np.arange(n) * (sample_rate / VAD_RATE), np.arange(len(x)), to_float32(x)).astype(np.float32)
     win = 512  # 32 ms, the model's window at 16 kHz
     chunk = win * 1875  # a minute at a time: bounded memory on long recordings
     model = get_vad_model()
     probs = np.concatenate([
-        model(np.pad(x[i : i + chunk].astype(np.float32), (0, -len(x[i : i + chunk]) % win))).ravel()
+        model(np.pad(to_float32(x[i : i + chunk]), (0, -len(x[i : i + chunk]) % win))).ravel()
         for i in range(0, len(x), chunk)
     ] or [np.zeros(1, np.float32)])
     at = np.minimum((np.arange(frames) * HOP_S * VAD_RATE / win).astype(int), len(probs) - 1)

@@ -23,16 +23,14 @@ def diarize(
     audio: np.ndarray,
     sample_rate: int = 16000,
     num_speakers: int | None = None,
-    word_times: list[tuple[float, float]] | None = None,
     progress: Callable[[float], None] | None = None,
     options: Options | None = None,
 ) -> Diarization:
     """Who spoke when in a mono recording.
 
-    num_speakers forces the number of speakers (None: found from the voices). word_times,
-    (start, end) of the transcript's words in seconds, refine where turns change. progress,
+    num_speakers forces the number of speakers (None: found from the voices). progress,
     if given, is called with the fraction done (0..1)."""
-    return diarize_16k(to_16k(audio, sample_rate), num_speakers, word_times, progress, options)
+    return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options)
 
 
 def embed(audio: np.ndarray, sample_rate: int = 16000) -> np.ndarray:

@@ -29,6 +29,9 @@ class Params:
     min_speaker_frac: float = 0.02  # ... nor one with less than this share of all speech
 
 
+MAX_TREE = 1500  # items the agglomerative tree is built on (more: an even sample of them)
+
+
 def _centroids(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     w = np.maximum(weight, 1e-3)  # weak items still count a little
     return normalise(np.stack([(emb[labels == c] * w[labels == c, None]).sum(0) for c in range(k)]))
@@ -63,10 +66,11 @@ def _silhouette(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int)
     """Talk-weighted mean silhouette with cosine distances (how clearly the groups separate)."""
     if k < 2:
         return -1.0
-    dist = 1.0 - emb @ emb.T
     onehot = np.eye(k)[labels] * weight[:, None]
     mass = onehot.sum(0)
-    sums = dist @ onehot  # (n, k) weighted distance sums to each cluster
+    # (n, k) weighted cosine-distance sums to each cluster, without the (n, n) distance
+    # matrix (two hours of speech: thousands of items, hundreds of MB)
+    sums = mass[None, :] - emb @ (emb.T @ onehot)
     own = sums[np.arange(len(emb)), labels]
     own_mass = mass[labels] - weight
     a = np.where(own_mass > 0, own / np.maximum(own_mass, 1e-9), 0.0)
@@ -77,22 +81,34 @@ def _silhouette(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int)
     return float((sil * weight).sum() / weight.sum())
 
 
-def _partition(emb: np.ndarray, weight: np.ndarray, z, k: int) -> np.ndarray:
+def _tree(x: np.ndarray):
+    """Average-linkage tree (cosine) of the rows of x, or of MAX_TREE of them spread evenly
+    over the recording: the tree needs n^2/2 distances (a 2-hour interview: ~4500 items,
+    80 MB per copy) and only seeds k-means, which then sees every item."""
+    from scipy.cluster.hierarchy import linkage
+
+    idx = np.arange(len(x)) if len(x) <= MAX_TREE else np.unique(np.linspace(0, len(x) - 1, MAX_TREE).astype(int))
+    return linkage(x[idx], method="average", metric="cosine"), idx
+
+
+def _partition(emb: np.ndarray, weight: np.ndarray, tree, k: int) -> np.ndarray:
     from scipy.cluster.hierarchy import fcluster
 
+    z, idx = tree
     labels, k = _relabel(fcluster(z, t=k, criterion="maxclust") - 1)
+    if len(idx) < len(emb):  # the tree saw a sample: every item starts at its nearest group
+        labels = np.argmax(emb @ _centroids(emb[idx], weight[idx], labels, k).T, axis=1)
+        labels, k = _relabel(labels)
     return _kmeans(emb, weight, labels, k)
 
 
 def _count_and_partition(raw, emb, weight, num_speakers, p: Params, two_heard: bool = True) -> np.ndarray:
-    from scipy.cluster.hierarchy import linkage
-
     if len(emb) < 2:
         return np.zeros(len(emb), dtype=int)
-    z = linkage(emb, method="average", metric="cosine")
+    z = _tree(emb)
     if num_speakers is not None:
         return _partition(emb, weight, z, min(num_speakers, len(emb)))
-    z_raw = linkage(raw, method="average", metric="cosine")
+    z_raw = _tree(raw)
     sils, parts = {}, {}
     for k in range(2, min(p.max_speakers, len(emb)) + 1):
         # two candidate splits: the centred one finds voices that differ little (all
@@ -101,7 +117,7 @@ def _count_and_partition(raw, emb, weight, num_speakers, p: Params, two_heard: b
             sil = _silhouette(emb, weight, cand, len(np.unique(cand)))
             if k not in sils or sil > sils[k]:
                 parts[k], sils[k] = cand, sil
-    raw_top = z_raw[-1, 2]
+    raw_top = z_raw[0][-1, 2]
     if raw_top < p.same_voice or (sils[2] < p.min_silhouette and raw_top < p.distinct):
         return np.zeros(len(emb), dtype=int)  # one voice: no split is clear
     if not two_heard and raw_top < p.distinct:

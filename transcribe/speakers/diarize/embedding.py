@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .features import kaldi_fbank
+from transcribe.audio import to_float32
+
+from .features import FRAME_SHIFT, kaldi_fbank
 from .models import EMBEDDING, session
 
 FPS = 100  # fbank frames per second
@@ -26,33 +28,71 @@ def embed_features(chunks: list[np.ndarray], batch: int = 4) -> np.ndarray:
     return embed_frames(feats, [np.arange(e - len(c), e) for c, e in zip(chunks, ends, strict=True)], batch)
 
 
+class Fbank:
+    """The fbank frames of a recording, computed as they are asked for: a long recording
+    never holds all of them (two hours: 230 MB). Requests that move forward in time, as the
+    diarizer's do, compute every frame once; frames behind the kept block are recomputed.
+    audio: 16 kHz mono, float32 or int16 PCM."""
+
+    BLOCK = 3000  # frames (30 s) computed at a time
+
+    def __init__(self, audio: np.ndarray):
+        self.audio = audio
+        self.n = max(0, 1 + (len(audio) - 400) // FRAME_SHIFT)
+        self.lo, self.feats = 0, np.zeros((0, 80), dtype=np.float32)  # frames [lo, lo + len)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _compute(self, lo: int, hi: int) -> np.ndarray:
+        return kaldi_fbank(to_float32(self.audio[lo * FRAME_SHIFT : (hi - 1) * FRAME_SHIFT + 400]))
+
+    def __getitem__(self, idx: np.ndarray) -> np.ndarray:
+        """Frames `idx` (sorted indices), shape (len(idx), 80)."""
+        if len(idx) == 0:
+            return np.zeros((0, 80), dtype=np.float32)
+        first, last = int(idx[0]), int(idx[-1]) + 1
+        if first < self.lo:  # behind the kept block: computed apart, the block is kept
+            return self._compute(first, last)[idx - first]
+        hi = self.lo + len(self.feats)
+        if last > hi:
+            keep = self.feats[max(0, first - self.lo) :] if first < hi else self.feats[:0]
+            start = max(first, hi)
+            new = self._compute(start, min(self.n, max(last, start + self.BLOCK)))
+            self.lo = start - len(keep)
+            self.feats = np.concatenate([keep, new])
+        return self.feats[idx - self.lo]
+
+
 def embed_frames(
-    feats: np.ndarray,
+    feats: np.ndarray | Fbank,
     frames: list[np.ndarray],
-    batch: int = 4,
+    batch: int = 1,
     progress: Callable[[float], None] | None = None,
     model: str = EMBEDDING,
 ) -> np.ndarray:
-    """Embeddings of fbank frame selections (index arrays into `feats`), gathered batch by
-    batch so that a long recording never holds a copy of every selection at once."""
+    """Embeddings of fbank frame selections (sorted index arrays into `feats`), in the
+    order given (one at a time by default: CAM++ costs the same per item in a batch)."""
     sess = session(model)
     out = np.zeros((len(frames), 192), dtype=np.float32)
-    by_len: dict[int, list[int]] = {}
-    for i, f in enumerate(frames):
-        by_len.setdefault(len(f), []).append(i)
+    if batch == 1:
+        groups = [[i] for i in range(len(frames))]
+    else:  # items of one length together (CAM++'s pooling must not see padding)
+        by_len: dict[int, list[int]] = {}
+        for i, f in enumerate(frames):
+            by_len.setdefault(len(f), []).append(i)
+        groups = [idx[b : b + batch] for idx in by_len.values() for b in range(0, len(idx), batch)]
     done = 0
-    for _length, idx in by_len.items():
-        for b in range(0, len(idx), batch):
-            ids = idx[b : b + batch]
-            x = np.stack([feats[frames[i]] for i in ids])
-            x -= x.mean(axis=1, keepdims=True)
-            out[ids] = sess.run(None, {"fbank": x})[0]
-            done += len(ids)
-            if progress:
-                progress(done / len(frames))
+    for ids in groups:
+        x = np.stack([feats[frames[i]] for i in ids])
+        x -= x.mean(axis=1, keepdims=True)
+        out[ids] = sess.run(None, {"fbank": x})[0]
+        done += len(ids)
+        if progress:
+            progress(done / len(frames))
     return normalise(out)
 
 
 def fbank(audio: np.ndarray) -> np.ndarray:
-    """Fbank of a whole recording; frame i covers samples [160 i, 160 i + 400)."""
-    return kaldi_fbank(audio)
+    """Fbank of a whole (short) recording; frame i covers samples [160 i, 160 i + 400)."""
+    return kaldi_fbank(to_float32(audio))

@@ -3,10 +3,10 @@
 1. pyannote segmentation-3.0 on 10 s windows every `step_s` seconds: per window, up to three
    local speakers and when each talks (overlap included). Pieces of speech are taken from
    the part of each window whose centre is nearest, so each has context on both sides.
-2. Each local speaker's speech is cut into runs at pauses, runs at the pauses between the
-   transcript's words (`word_times`, where a turn can change although the voice seems to
-   go on), and those into pieces of at most `piece_s`. Each piece gets a CAM++ embedding
-   from the frames nearest it where that local speaker talks alone (`embed_s` seconds).
+2. Each local speaker's speech is cut into runs at pauses, and runs into pieces of at most
+   `piece_s`. Each piece gets a CAM++ embedding from the frames of its run nearest it where
+   that local speaker talks alone (`embed_s` seconds). (The transcript's word times were
+   tried as further cut points and made talk shares worse: ASR word times are too loose.)
 3. Clustering groups the pieces into S1..Sn (see clustering.py).
 4. Every window covering a frame has its say (pyannote style): each window's local speakers
    get global speakers (a piece's own label where the window decided, else the local
@@ -26,15 +26,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from listenwell.records import Turn
+from transcribe.audio import to_float32
 
 from . import segmentation as seg
 from .clustering import Params, cluster
-from .embedding import embed_frames, fbank
+from .embedding import Fbank, embed_frames
 from .models import EMBEDDING
 
 SAMPLE_RATE = 16000
 FB_SHIFT, FB_LEN = 160, 400  # fbank frame hop and length, samples
 SEG_S = seg.FRAME_STEP / SAMPLE_RATE
+_BLOCK = 60 * SAMPLE_RATE  # samples looked at a time on long recordings
 
 
 @dataclass
@@ -46,7 +48,6 @@ class Options:
     min_embed_s: float = 0.3  # less than this: no embedding, the local speaker is dropped
     strong_s: float = 1.0  # embeddings on at least this much speech shape the clusters
     pause_s: float = 0.25  # a local speaker's speech is split into runs at pauses this long
-    word_gap_s: float = 0.15  # ... and into pieces at pauses between words this long
     min_turn_s: float = 0.05
     bridge_s: float = 0.05  # gaps this short inside one speaker's speech are closed
     min_local_s: float = 0.5  # a window's local speaker with less speech is not a second voice
@@ -82,12 +83,16 @@ class _Item:
 
 
 def to_16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Mono float32 at 16 kHz (channels mixed down, NaN/inf from a damaged file zeroed)."""
-    audio = np.asarray(audio, dtype=np.float32)
-    if not np.isfinite(audio).all():
-        audio = np.nan_to_num(audio, nan=0.0, posinf=0.0, neginf=0.0)
+    """Mono 16 kHz audio, channels mixed down, NaN/inf from a damaged file zeroed. 16 kHz
+    mono int16 PCM (what the transcribe stage decodes) is kept as it is: half the memory."""
+    audio = np.asarray(audio)
     if audio.ndim == 2:  # (channels, n) or (n, channels): mix down
-        audio = audio.mean(axis=0 if audio.shape[0] < audio.shape[1] else 1)
+        audio = audio.mean(axis=0 if audio.shape[0] < audio.shape[1] else 1, dtype=np.float32)
+    if audio.dtype == np.int16 and sample_rate == SAMPLE_RATE:
+        return audio
+    audio = to_float32(audio)
+    if not all(np.isfinite(audio[i : i + _BLOCK]).all() for i in range(0, len(audio), _BLOCK)):
+        audio = np.nan_to_num(audio, nan=0.0, posinf=0.0, neginf=0.0)
     if sample_rate != SAMPLE_RATE:
         from math import gcd
 
@@ -96,6 +101,12 @@ def to_16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
         g = gcd(sample_rate, SAMPLE_RATE)
         audio = resample_poly(audio, SAMPLE_RATE // g, sample_rate // g).astype(np.float32)
     return audio
+
+
+def _peak(audio: np.ndarray) -> float:
+    """The largest absolute sample on the float scale, a minute at a time (no whole copy)."""
+    return max((float(np.abs(to_float32(audio[i : i + _BLOCK])).max()) for i in range(0, len(audio), _BLOCK)),
+               default=0.0)
 
 
 def _owner_window(n_frames: int, windows: list[seg.Window]) -> tuple[np.ndarray, np.ndarray]:
@@ -140,25 +151,23 @@ def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
 def diarize_16k(
     audio: np.ndarray,
     num_speakers: int | None = None,
-    word_times: list[tuple[float, float]] | None = None,
     progress: Callable[[float], None] | None = None,
     options: Options | None = None,
 ) -> Diarization:
     o = options or Options()
     empty = Diarization([], {})
-    if len(audio) < SAMPLE_RATE // 4 or float(np.max(np.abs(audio), initial=0.0)) < 1e-4:
+    if len(audio) < SAMPLE_RATE // 4 or _peak(audio) < 1e-4:
         return empty
 
     def stage(lo: float, hi: float):
         return (lambda f: progress(lo + (hi - lo) * f)) if progress else None
 
     windows = seg.segment(audio, o.step_s, o.speech_threshold, progress=stage(0.0, 0.5))
-    feats = fbank(audio)
+    feats = Fbank(audio)  # computed as the embeddings ask for it
     n_frames = max(0, (len(audio) - seg.FRAME_CENTRE) // seg.FRAME_STEP + 1)
     owner, local = _owner_window(n_frames, windows)
     bounds = np.searchsorted(owner, np.arange(len(windows) + 1))  # owner is sorted
-    cuts = _word_cuts(word_times, windows, o.word_gap_s)
-    items, chunks = _make_items(windows, bounds, local, len(feats), cuts, o)
+    items, chunks = _make_items(windows, bounds, local, len(feats), o)
     if progress:
         progress(0.6)
     if not any(it.seconds for it in items):
@@ -258,34 +267,14 @@ def _aggregate(windows, items, labels, n_spk: int, n_frames: int, o: Options) ->
     return (rank < k_frame) & (score > 0)
 
 
-def _word_cuts(word_times, windows: list[seg.Window], gap_s: float) -> list[np.ndarray]:
-    """Per window, the frames (window-local) at the middle of the pauses between the
-    transcript's words: where a turn may change although the voice goes on."""
-    if not word_times:
-        return [np.zeros(0, dtype=int) for _ in windows]
-    words = sorted((float(a), float(b)) for a, b in word_times if b >= a)
-    mids = np.array([(e + s) / 2 for (_, e), (s, _) in zip(words, words[1:], strict=False) if s - e >= gap_s])
-    out = []
-    for w in windows:
-        f = np.rint((mids * SAMPLE_RATE - w.start - seg.FRAME_CENTRE) / seg.FRAME_STEP).astype(int)
-        out.append(f[(f > 0) & (f < len(w.active))])
-    return out
-
-
-def _pieces(r0: int, r1: int, c0: int, c1: int, cuts: np.ndarray, piece_s: float):
-    """The part [c0, c1) of run [r0, r1) cut at the word pauses inside the run, then into
-    equal pieces of at most piece_s: (piece start, end, and the stretch of the run between
-    word pauses that the piece's embedding may draw on)."""
-    inner = sorted(int(c) for c in cuts if r0 < c < r1)
-    out = []
-    for a, b in zip([r0, *inner], [*inner, r1], strict=True):
-        lo, hi = max(a, c0), min(b, c1)
-        if hi <= lo:
-            continue
-        n = max(1, int(np.ceil((hi - lo) * SEG_S / piece_s)))
-        bounds = np.linspace(lo, hi, n + 1).round().astype(int)
-        out += [(int(x), int(y), a, b) for x, y in zip(bounds[:-1], bounds[1:], strict=True) if y > x]
-    return out
+def _pieces(r0: int, r1: int, c0: int, c1: int, piece_s: float) -> list[tuple[int, int]]:
+    """The part [c0, c1) of run [r0, r1) cut into equal pieces of at most piece_s."""
+    lo, hi = max(r0, c0), min(r1, c1)
+    if hi <= lo:
+        return []
+    n = max(1, int(np.ceil((hi - lo) * SEG_S / piece_s)))
+    bounds = np.linspace(lo, hi, n + 1).round().astype(int)
+    return [(int(x), int(y)) for x, y in zip(bounds[:-1], bounds[1:], strict=True) if y > x]
 
 
 def _two_voices_in_a_window(items: list[_Item], min_s: float) -> bool:
@@ -326,7 +315,7 @@ def _inherit(items: list[_Item], labels: np.ndarray) -> None:
             labels[i] = min(near)[1]
 
 
-def _make_items(windows, bounds, local, n_fb: int, cuts, o: Options):
+def _make_items(windows, bounds, local, n_fb: int, o: Options):
     """Every piece of every local speaker's speech in the part each window decides, with
     the fbank frames its embedding rests on."""
     items: list[_Item] = []
@@ -344,18 +333,16 @@ def _make_items(windows, bounds, local, n_fb: int, cuts, o: Options):
                     continue
                 run = np.zeros(len(w.active), dtype=bool)
                 run[r0:r1] = w.active[r0:r1, a]
-                for p0, p1, s0, s1 in _pieces(r0, r1, c0, c1, cuts[k], o.piece_s):
+                for p0, p1 in _pieces(r0, r1, c0, c1, o.piece_s):
                     talk = float(run[p0:p1].sum()) * SEG_S
-                    # embedded from the speech nearest it in its stretch of the run (between
-                    # word pauses), so that short pieces still get a full embedding
-                    part = np.zeros_like(run)
-                    part[s0:s1] = run[s0:s1]
+                    # embedded from the speech of its run nearest it, so that short pieces
+                    # still get a full embedding
                     fb = np.zeros(0, dtype=int)
-                    for mask in (part & alone, part):
+                    for mask in (run & alone, run):
                         if mask.sum() * SEG_S >= o.min_embed_s:
                             fb = _embedding_frames(w, mask, n_fb, cap, (p0 + p1) / 2)
                             break
-                    strong = mask is not part and len(fb) >= o.strong_s * 100
+                    strong = mask is not run and len(fb) >= o.strong_s * 100
                     items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk))
                     chunks.append(fb)
     return items, chunks

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from transcribe.audio import to_float32
+
 from .models import SEGMENTATION, session
 
 SAMPLE_RATE = 16000
@@ -56,15 +58,15 @@ def segment(
     batch: int = 4,  # measured a little cheaper per window than 8 or 16
     progress: Callable[[float], None] | None = None,
 ) -> list[Window]:
-    """Run the segmentation model over 16 kHz mono audio, one Window per 10 s chunk."""
+    """Run the segmentation model over 16 kHz mono audio (float32 or int16 PCM), one Window
+    per 10 s chunk."""
     sess = session(SEGMENTATION, arena=True)  # every run has the same shape
-    audio = np.asarray(audio, dtype=np.float32)
     starts = window_starts(len(audio), int(step_s * SAMPLE_RATE))
     length = min(WINDOW, len(audio))
     out: list[Window] = []
     for b in range(0, len(starts), batch):
         chunk = starts[b : b + batch]
-        x = np.stack([audio[s : s + length] for s in chunk])
+        x = np.stack([to_float32(audio[s : s + length]) for s in chunk])
         if length < SAMPLE_RATE:  # too short for the model's convolutions: pad with silence
             x = np.pad(x, ((0, 0), (0, SAMPLE_RATE - length)))
         logits = sess.run(None, {"waveform": x[:, None, :]})[0]
