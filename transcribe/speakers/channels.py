@@ -20,6 +20,8 @@ import numpy as np
 from listenwell.records import Turn
 from transcribe.audio import to_float32
 
+from .diarize.models import one_blas_thread
+
 HOP_S = 0.01
 SMOOTH_FRAMES = 5  # 50 ms: steadier levels, and tolerant of a leak's small delay
 LEAK_MARGIN_DB = 10.0  # how far above its leak level a channel must be to count as its own
@@ -190,6 +192,7 @@ def ownership(audio: np.ndarray, sample_rate: int, levels: np.ndarray | None = N
     return own
 
 
+@one_blas_thread
 def channel_turns(audio: np.ndarray, sample_rate: int, labels: list[str], vad: bool = True) -> list[Turn]:
     """Speech turns, one label per channel (labels[i] for channel i), sorted by start."""
     if audio.ndim != 2 or audio.shape[0] != len(labels):

@@ -30,3 +30,19 @@ def session(name: str, threads: int = 1, arena: bool = False):
     opts.log_severity_level = 3
     opts.enable_cpu_mem_arena = arena  # off: memory goes back after each batch (inputs of many sizes)
     return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
+def one_blas_thread(func):
+    """Run `func` with numpy's BLAS on one thread. The speaker stage's matrices are small
+    (fbank frames x mel banks, embeddings x centroids): on two cores OpenBLAS's second
+    worker mostly spins waiting, measured at ~20 % of the stage's CPU time."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return func(*args, **kwargs)
+
+    return wrapper

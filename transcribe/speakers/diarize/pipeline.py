@@ -31,7 +31,7 @@ from transcribe.audio import to_float32
 from . import segmentation as seg
 from .clustering import Params, cluster
 from .embedding import Fbank, embed_frames
-from .models import EMBEDDING
+from .models import EMBEDDING, one_blas_thread
 
 SAMPLE_RATE = 16000
 FB_SHIFT, FB_LEN = 160, 400  # fbank frame hop and length, samples
@@ -148,6 +148,7 @@ def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs]
 
 
+@one_blas_thread
 def diarize_16k(
     audio: np.ndarray,
     num_speakers: int | None = None,
