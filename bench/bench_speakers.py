@@ -103,6 +103,43 @@ def der(truth: list[Turn], hyp: list[Turn], duration: float) -> float:
         return float(DiarizationErrorRate(collar=0.25, skip_overlap=False)(ref, h, uem=Segment(0, duration)))
 
 
+_MODEL: dict = {}  # the ASR model, loaded once
+_WORDS: dict[str, list] = {}  # ASR segments per case (the same for every variant)
+
+
+def asr_words(audio: np.ndarray, sr: int) -> list:
+    """The transcript's words as `listenwell transcribe` gets them (bundled tiny.en, the
+    pipeline's own settings), as Segments for transcribe.speakers.assign."""
+    from listenwell.records import Segment, Word
+    from transcribe.model import load_model
+    from transcribe.pipeline import TranscribeOptions
+    from transcribe.speakers.diarize import to_16k
+
+    if "asr" not in _MODEL:
+        _MODEL["asr"] = load_model()
+    pieces, _ = _MODEL["asr"].transcribe(to_16k(audio, sr), **TranscribeOptions().whisper_kwargs())
+    return [Segment(i, p.start, p.end, p.text, [Word(w.start, w.end, w.word, w.probability) for w in p.words or []])
+            for i, p in enumerate(pieces)]
+
+
+def words_right(truth: list[Turn], hyp: list[Turn], segments: list) -> tuple[int, int]:
+    """Words (from ASR) given a speaker who really talks at the word's midpoint (either one
+    in overlap; outside every true turn, the nearest), hypothesis labels mapped to true
+    ones as for the share error."""
+    from transcribe.speakers.assign import TurnIndex, assign
+
+    m = mapping(truth, hyp)
+    nearest = TurnIndex(truth)
+    right = n = 0
+    for w in (w for s in assign(segments, hyp) for w in s.words):
+        mid = (w.start + w.end) / 2
+        active = {t.speaker for t in truth if t.start <= mid <= t.end}
+        said = m.get(w.speaker)
+        right += said in active if active else said == nearest.speaker(w.start, w.end)
+        n += 1
+    return right, n
+
+
 def cpu() -> float:
     t = os.times()
     return t.user + t.system
@@ -208,6 +245,8 @@ def main() -> None:
     ap.add_argument("--speech-threshold", type=float)
     ap.add_argument("--variant", action="append", default=[], metavar="NAME:FIELD=VALUE,...",
                     help="also run Options changed so, side by side (e.g. int8:embedding_model=campplus-int8.onnx)")
+    ap.add_argument("--no-words", dest="words", action="store_false",
+                    help="skip transcribing each case for the words-to-the-right-speaker measure")
     ap.add_argument("--long-minutes", type=float, default=60,
                     help="also measure the speaker stage on one recording this long (0: skip)")
     ap.add_argument("--json", type=Path)
@@ -245,7 +284,7 @@ def main() -> None:
         cases += list(real_cases())
     if not args.real_only:
         cases += list(synth_cases(args.seeds))
-    print(f"{'case':32s} {'true':>4s} {'found':>5s} {'share err pp':>12s} {'DER %':>6s} {'CPU s/min':>9s}")
+    print(f"{'case':32s} {'true':>4s} {'found':>5s} {'share err pp':>12s} {'DER %':>6s} {'CPU s/min':>9s} {'words %':>7s}")
     rows = []
     for (case, audio, sr, truth), (label, v) in ((c, v) for c in cases for v in variants):
         name = f"{case} [{label}]" if label else case
@@ -258,11 +297,19 @@ def main() -> None:
         errs = share_errors(truth, d.turns) if truth else {}
         err = max(errs.values()) if errs else 0.0
         dr = der(truth, d.turns, duration) * 100 if truth else float("nan")
+        if truth and args.words:
+            if case not in _WORDS:
+                _WORDS[case] = asr_words(audio, sr)
+            right, n_words = words_right(truth, d.turns, _WORDS[case])
+        else:
+            right = n_words = 0
         hyp_talk = sum(talk_time(by_speaker(d.turns)).values())
         rows.append({"case": case, "variant": label, "true": n_true, "found": found, "share_err_pp": errs,
-                     "share_err_max_pp": err, "der_pct": dr, "cpu_s_per_min": cpu_min, "hyp_talk_s": hyp_talk})
+                     "share_err_max_pp": err, "der_pct": dr, "cpu_s_per_min": cpu_min, "hyp_talk_s": hyp_talk,
+                     "words_right": right, "words": n_words})
         extra = f"  (talk found {hyp_talk:.1f} s)" if not truth else ""
-        print(f"{name:32s} {n_true:4d} {found:5d} {err:12.1f} {dr:6.1f} {cpu_min:9.2f}{extra}")
+        words = f"{100 * right / n_words:7.1f}" if n_words else f"{'':7s}"
+        print(f"{name:32s} {n_true:4d} {found:5d} {err:12.1f} {dr:6.1f} {cpu_min:9.2f} {words}{extra}")
 
     def summary(prefix, label, only2=False):
         sel = [r for r in rows if r["case"].startswith(prefix) and r["true"] > 0 and (not only2 or r["true"] == 2)
@@ -270,8 +317,10 @@ def main() -> None:
         if sel:
             e = [v for r in sel for v in r["share_err_pp"].values()]
             tag = f"{prefix}{' 2-speaker' if only2 else ''}{f' [{label}]' if label else ''}"
+            right, words = sum(r["words_right"] for r in sel), sum(r["words"] for r in sel)
+            wtxt = f"; words to the right speaker {100 * right / words:.1f} % of {words}" if words else ""
             print(f"{tag:24s} share err mean {np.mean(e):.1f} pp, worst {max(e):.1f} pp; "
-                  f"DER mean {np.mean([r['der_pct'] for r in sel]):.1f} %; speakers right {sum(r['true'] == r['found'] for r in sel)}/{len(sel)}")
+                  f"DER mean {np.mean([r['der_pct'] for r in sel]):.1f} %; speakers right {sum(r['true'] == r['found'] for r in sel)}/{len(sel)}{wtxt}")
 
     for label, _ in variants:
         print()
