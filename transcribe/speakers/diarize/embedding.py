@@ -83,10 +83,17 @@ def embed_frames(
             by_len.setdefault(len(f), []).append(i)
         groups = [idx[b : b + batch] for idx in by_len.values() for b in range(0, len(idx), batch)]
     done = 0
+    first: dict[bytes, int] = {}  # two pieces of a short run may draw on the very same frames
     for ids in groups:
-        x = np.stack([feats[frames[i]] for i in ids])
-        x -= x.mean(axis=1, keepdims=True)
-        out[ids] = sess.run(None, {"fbank": x})[0]
+        key = frames[ids[0]].tobytes() if len(ids) == 1 else None
+        if key is not None and key in first:
+            out[ids] = out[first[key]]
+        else:
+            x = np.stack([feats[frames[i]] for i in ids])
+            x -= x.mean(axis=1, keepdims=True)
+            out[ids] = sess.run(None, {"fbank": x})[0]
+            if key is not None:
+                first[key] = ids[0]
         done += len(ids)
         if progress:
             progress(done / len(frames))
