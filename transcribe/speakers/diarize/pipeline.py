@@ -378,10 +378,12 @@ def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndar
             if np.delete(talk[lo:hi], a, axis=1).any():
                 out.append(f + 1)
         changes.append(np.array(out, dtype=int) + int(round(w.start / seg.FRAME_STEP)))
+    starts = np.array([w.start for w in windows])
     result = []
     for k, w in enumerate(windows):
         off = int(round(w.start / seg.FRAME_STEP))
-        other = [c for j, c in enumerate(changes) if j != k and abs(windows[j].start - w.start) < seg.WINDOW]
+        lo, hi = np.searchsorted(starts, [w.start - seg.WINDOW + 1, w.start + seg.WINDOW])  # overlapping ones
+        other = [changes[j] for j in range(lo, hi) if j != k]
         f = (np.concatenate(other) if other else np.zeros(0, dtype=int)) - off
         f = np.unique(f[(f > 0) & (f < len(w.active))])
         one = [bool((w.active[max(0, x - near) : x + near].sum(axis=1) == 1).all()) for x in f]
