@@ -162,6 +162,17 @@ def cluster(
     return final, _centroids(emb, weight, final, k)
 
 
+def nearest(emb: np.ndarray, weight: np.ndarray, strong: np.ndarray, labels: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The speaker each of the `new` embeddings is nearest to, in the space the clusters of
+    `emb` (labelled `labels`) were found in: centred on the strong embeddings' mean."""
+    if not strong.any():
+        strong = np.ones(len(emb), dtype=bool)
+    k = int(labels.max()) + 1
+    centred, mean = _centre(emb[strong], weight[strong])
+    cents = _centroids(centred, weight[strong], labels[strong], k)
+    return np.argmax(_centre(new, weight[:0], mean)[0] @ cents.T, axis=1)
+
+
 def _fold_small(emb, weight, talk, labels, k, p: Params):
     while k > 1:
         mass = np.bincount(labels, weights=talk, minlength=k)

@@ -7,7 +7,9 @@
    `piece_s`. Each piece gets a CAM++ embedding from the frames of its run nearest it where
    that local speaker talks alone (`embed_s` seconds). (The transcript's word times were
    tried as further cut points and made talk shares worse: ASR word times are too loose.)
-3. Clustering groups the pieces into S1..Sn (see clustering.py).
+3. Clustering groups the pieces into S1..Sn (see clustering.py). Where the model heard two
+   voices as one local speaker and an overlapping window heard the change, the pieces that
+   straddle it are cut there and each part takes the nearest speaker (`split_changes`).
 4. Every window covering a frame has its say (pyannote style): each window's local speakers
    get global speakers (a piece's own label where the window decided, else the local
    speaker's majority label), their probabilities are averaged over the covering windows
@@ -29,7 +31,7 @@ from listenwell.records import Turn
 from transcribe.audio import to_float32
 
 from . import segmentation as seg
-from .clustering import Params, cluster
+from .clustering import Params, cluster, nearest
 from .embedding import Fbank, embed_frames
 from .models import EMBEDDING, one_blas_thread
 
@@ -58,6 +60,10 @@ class Options:
     # whose centre is nearest); agg_soft combines the local speakers' probabilities, else on/off
     aggregate: str = "hamming"
     agg_soft: bool = True
+    # a piece whose embedding drew on both sides of a change of voice that an overlapping
+    # window hears (where this window heard one voice going on) is labelled again, each side
+    # of the change from its own speech
+    split_changes: bool = True
 
 
 @dataclass
@@ -80,6 +86,8 @@ class _Item:
     seconds: float  # speech the embedding rests on
     strong: bool
     talk_s: float  # speech this run adds to the recording (the part its window decides)
+    run0: int = 0  # the run of the local speaker's speech the piece belongs to
+    run1: int = 0
 
 
 def to_16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -193,6 +201,8 @@ def diarize_16k(
         two_heard=_two_voices_in_a_window(items, o.min_local_s),
     )
     _inherit(items, labels)
+    if o.split_changes and len(cents) > 1:
+        items, labels = _split_at_changes(windows, items, labels, chunks, emb, has, feats, o)
 
     if o.aggregate == "owner":
         activity = _owner_activity(windows, items, labels, len(cents), bounds, local)
@@ -321,7 +331,6 @@ def _make_items(windows, bounds, local, n_fb: int, o: Options):
     the fbank frames its embedding rests on."""
     items: list[_Item] = []
     chunks: list[np.ndarray] = []  # fbank frame indices per item
-    cap = int(o.embed_s * 100)
     bridge = int(round(o.pause_s / SEG_S))
     for k, w in enumerate(windows):
         owned = local[bounds[k] : bounds[k + 1]]
@@ -336,17 +345,101 @@ def _make_items(windows, bounds, local, n_fb: int, o: Options):
                 run[r0:r1] = w.active[r0:r1, a]
                 for p0, p1 in _pieces(r0, r1, c0, c1, o.piece_s):
                     talk = float(run[p0:p1].sum()) * SEG_S
-                    # embedded from the speech of its run nearest it, so that short pieces
-                    # still get a full embedding
-                    fb = np.zeros(0, dtype=int)
-                    for mask in (run & alone, run):
-                        if mask.sum() * SEG_S >= o.min_embed_s:
-                            fb = _embedding_frames(w, mask, n_fb, cap, (p0 + p1) / 2)
-                            break
-                    strong = mask is not run and len(fb) >= o.strong_s * 100
-                    items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk))
+                    fb, strong = _piece_frames(w, run, alone, (p0 + p1) / 2, n_fb, o)
+                    items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk, r0, r1))
                     chunks.append(fb)
     return items, chunks
+
+
+def _piece_frames(w: seg.Window, run: np.ndarray, alone: np.ndarray, centre: float, n_fb: int, o: Options):
+    """The fbank frames a piece is embedded from: the speech of its run nearest it (so that
+    short pieces still get a full embedding), where its local speaker talks alone if that is
+    enough; and whether the embedding is strong enough to shape the clusters."""
+    for mask in (run & alone, run):
+        if mask.sum() * SEG_S >= o.min_embed_s:
+            fb = _embedding_frames(w, mask, n_fb, int(o.embed_s * 100), centre)
+            return fb, mask is not run and len(fb) >= o.strong_s * 100
+    return np.zeros(0, dtype=int), False
+
+
+def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndarray]:
+    """Per window, the frames (window-local) where an overlapping window hears one local
+    speaker stop or start while another one talks within near_s, and this window hears one
+    voice going on (one local speaker alone throughout near_s around it): a change of voice
+    this window may have merged."""
+    near = int(round(near_s / SEG_S))
+    changes: list[np.ndarray] = []  # global frame indices per window
+    for w in windows:
+        talk = w.active.astype(np.int8)
+        edges = np.abs(np.diff(talk, axis=0))  # (frames - 1, 3): a local speaker starts or stops
+        out = []
+        for f, a in zip(*np.nonzero(edges), strict=True):
+            lo, hi = max(0, f + 1 - near), min(len(talk), f + 1 + near)
+            if np.delete(talk[lo:hi], a, axis=1).any():
+                out.append(f + 1)
+        changes.append(np.array(out, dtype=int) + int(round(w.start / seg.FRAME_STEP)))
+    starts = np.array([w.start for w in windows])
+    result = []
+    for k, w in enumerate(windows):
+        off = int(round(w.start / seg.FRAME_STEP))
+        lo, hi = np.searchsorted(starts, [w.start - seg.WINDOW + 1, w.start + seg.WINDOW])  # overlapping ones
+        other = [changes[j] for j in range(lo, hi) if j != k]
+        f = (np.concatenate(other) if other else np.zeros(0, dtype=int)) - off
+        f = np.unique(f[(f > 0) & (f < len(w.active))])
+        one = [bool((w.active[max(0, x - near) : x + near].sum(axis=1) == 1).all()) for x in f]
+        f = f[np.array(one, dtype=bool)] if len(f) else f
+        # edges within near_s of each other are one change heard unsteadily: its middle
+        groups = np.split(f, np.flatnonzero(np.diff(f) > near) + 1) if len(f) else []
+        result.append(np.array([int(round(g.mean())) for g in groups], dtype=int))
+    return result
+
+
+def _split_at_changes(windows, items, labels, chunks, emb, has, feats, o: Options):
+    """Pieces whose embedding spans a change of voice heard by an overlapping window, cut
+    there; each part embedded from its own side of the change and given the nearest of the
+    speakers already found (the clusters themselves stay as they are)."""
+    cuts = _change_cuts(windows)
+    out_items: list[_Item] = []
+    out_labels: list[int] = []
+    todo: list[tuple[int, np.ndarray]] = []  # (index in out_items, fbank frames)
+    for it, lab, fb in zip(items, labels, chunks, strict=True):
+        w = windows[it.window]
+        c = cuts[it.window]
+        inner = c[(c > it.run0) & (c < it.run1)]
+        at = (w.start + seg.FRAME_CENTRE + seg.FRAME_STEP * inner - FB_LEN // 2) / FB_SHIFT
+        if lab < 0 or len(fb) == 0 or not ((at > fb[0]) & (at < fb[-1])).any():
+            out_items.append(it)
+            out_labels.append(int(lab))
+            continue
+        alone = w.active.sum(axis=1) == 1
+        edges = [it.run0, *inner.tolist(), it.run1]
+        for s0, s1 in zip(edges[:-1], edges[1:], strict=True):
+            q0, q1 = max(s0, it.start), min(s1, it.end)
+            if q1 <= q0:
+                continue
+            side = np.zeros(len(w.active), dtype=bool)
+            side[s0:s1] = w.active[s0:s1, it.local]
+            sub_fb, strong = _piece_frames(w, side, alone, (q0 + q1) / 2, len(feats), o)
+            talk = float(side[q0:q1].sum()) * SEG_S
+            out_items.append(_Item(it.window, it.local, q0, q1, len(sub_fb) / 100, False, talk, s0, s1))
+            out_labels.append(int(lab))
+            if strong:  # as sure as the embeddings that shaped the clusters; else as it was
+                todo.append((len(out_items) - 1, sub_fb))
+    if todo:
+        new = embed_frames(feats, [f for _, f in todo], model=o.embedding_model)
+        weight = np.array([it.seconds for it in items])[has]
+        shaped = np.array([it.strong for it in items])[has]
+        best = nearest(emb[has], weight, shaped, labels[has], new)
+        by_window: dict[int, list[tuple[_Item, int]]] = {}
+        for it, lab in zip(items, labels, strict=True):
+            by_window.setdefault(it.window, []).append((it, int(lab)))
+        for (i, _), b in zip(todo, best, strict=True):
+            p = out_items[i]
+            # two local speakers heard at the same time are two people
+            busy = {lab for it, lab in by_window[p.window] if it.local != p.local and it.start < p.end and p.start < it.end}
+            if b not in busy:
+                out_labels[i] = int(b)
+    return out_items, np.array(out_labels, dtype=int)
 
 
 def _turns(activity: np.ndarray, o: Options) -> list[Turn]:
