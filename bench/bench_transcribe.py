@@ -6,7 +6,7 @@
    files); and `listenwell transcribe` with speaker attribution, to show that stage's cost.
 2. Real-time factor of the default model (bundled tiny.en, int8).
 3. WER on ../shared/data/librivox with Whisper's English normaliser, ours vs bare.
-4. Peak RSS of `listenwell transcribe` on a 60-minute file (ru_maxrss of the child).
+4. Peak RSS of `listenwell transcribe` on a 60-minute file (the child's own VmHWM).
 Optional: --settings compares the anti-hallucination settings (words invented in silence,
 WER on the sample interview, librivox and the pyannote sample).
 
@@ -81,18 +81,38 @@ def concat(files: list[Path], minutes: float, out: Path) -> Path:
     return out
 
 
+# Runs a Python console script and, at its exit, writes its VmHWM (the peak resident memory
+# of its own address space since exec) to $HWM_FILE. ru_maxrss of a child is not that: Linux
+# carries the forked parent's resident size across exec into it, and this bench process
+# holds hundreds of MB of decoded audio when it starts the child.
+HWM = """import atexit, os, runpy, sys
+def _hwm():
+    kb = next(ln.split()[1] for ln in open("/proc/self/status") if ln.startswith("VmHWM"))
+    open(os.environ["HWM_FILE"], "w").write(kb)
+atexit.register(_hwm)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS in MB (ru_maxrss of the child) and stdout of a command."""
+    """Wall seconds, peak RSS in MB and stdout of a command. The peak is the child's own
+    VmHWM for a console script of this environment (see HWM), else its ru_maxrss."""
+    hwm = OUT / "hwm.txt"
+    hwm.unlink(missing_ok=True)
+    if Path(cmd[0]).parent == Path(PY).parent and cmd[0] != PY:
+        cmd = [PY, "-c", HWM, *cmd]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, **(env or {}), "HWM_FILE": str(hwm)})
     out, err = "", ""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     out, err = proc.stdout.read(), proc.stderr.read()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
-    return wall, usage.ru_maxrss // 1024, out
+    peak_kb = int(hwm.read_text()) if hwm.is_file() else usage.ru_maxrss
+    return wall, peak_kb // 1024, out
 
 
 def fresh_folder(audio: Path, name: str) -> Path:
