@@ -17,3 +17,13 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside this checkout")
     return SHARED_DATA
+
+
+@pytest.fixture
+def plan(tmp_path) -> Path:
+    """A small interview plan (tests/rig.py PLAN) as plan.toml, for the recorder tests."""
+    from rig import PLAN
+
+    p = tmp_path / "plan.toml"
+    p.write_text(PLAN)
+    return p

@@ -7,7 +7,6 @@ import json
 import re
 import signal
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,13 +25,6 @@ def rig(tmp_path_factory):
     r = start_rig(tmp_path_factory.mktemp("pulse"))
     yield r
     r.stop()
-
-
-@pytest.fixture
-def plan(tmp_path) -> Path:
-    p = tmp_path / "plan.toml"
-    p.write_text(PLAN)
-    return p
 
 
 def words(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from rig import LISTENWELL, PLAN, speak, start_rig, wait_for
+from rig import LISTENWELL, speak, start_rig, wait_for
 from typer.testing import CliRunner
 
 from listenwell.cli import app
@@ -23,13 +23,6 @@ def rig(tmp_path_factory):
     r = start_rig(tmp_path_factory.mktemp("pulse"))
     yield r
     r.stop()
-
-
-@pytest.fixture
-def plan(tmp_path) -> Path:
-    p = tmp_path / "plan.toml"
-    p.write_text(PLAN)
-    return p
 
 
 class Terminal:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
-from rig import LISTENWELL, PLAN, meta, start_rig, started, tone, wait_for
+from rig import LISTENWELL, meta, start_rig, started, tone, wait_for
 
 from recorder.wavfile import sha256
 
@@ -29,26 +29,26 @@ def rig(tmp_path_factory):
     r.stop()
 
 
-@pytest.fixture
-def plan(tmp_path) -> Path:
-    p = tmp_path / "plan.toml"
-    p.write_text(PLAN)
-    return p
-
-
 def one_error_line(err: str) -> str:
     lines = [ln for ln in err.strip().splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), err
     return lines[0]
 
 
+def recording(rig, plan, tmp_path: Path, folder: Path, bed_s: float, *extra: str):
+    """`listenwell record` into `folder`, once capture has started, with a tone of `bed_s`
+    seconds (written in tmp_path, not on a test's small disk) playing into the virtual
+    microphone: (recorder process, player process)."""
+    bed = tone(tmp_path / "bed.wav", 300, bed_s, amp=0.1)
+    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT, *extra)
+    assert wait_for(lambda: started(folder), 15)
+    return rec, rig.play(bed)
+
+
 def test_sigkill_then_recover_keeps_all_but_a_second(rig, plan, tmp_path):
     n = 3.0
-    bed = tone(tmp_path / "bed.wav", 300, 8.0, amp=0.1)
     folder = tmp_path / "iv"
-    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT)
-    assert wait_for(lambda: started(folder), 15)
-    player = rig.play(bed)
+    rec, player = recording(rig, plan, tmp_path, folder, 8.0)
     time.sleep(n)
     rec.send_signal(signal.SIGKILL)
     rec.communicate(timeout=10)
@@ -76,11 +76,8 @@ def test_sigkill_then_recover_keeps_all_but_a_second(rig, plan, tmp_path):
 
 
 def test_sound_server_killed_mid_capture_leaves_valid_audio(rig, plan, tmp_path):
-    bed = tone(tmp_path / "bed.wav", 300, 8.0, amp=0.1)
     folder = tmp_path / "iv"
-    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT)
-    assert wait_for(lambda: started(folder), 15)
-    player = rig.play(bed)
+    rec, player = recording(rig, plan, tmp_path, folder, 8.0)
     time.sleep(2.0)
     rig.kill_server()
     _, err = rec.communicate(timeout=20)
@@ -96,11 +93,8 @@ def test_sound_server_killed_mid_capture_leaves_valid_audio(rig, plan, tmp_path)
 
 def test_microphone_removed_mid_capture(rig, plan, tmp_path):
     # Like unplugging a USB mic: the stream moves to another source that delivers zeros.
-    bed = tone(tmp_path / "bed.wav", 300, 10.0, amp=0.1)
     folder = tmp_path / "iv"
-    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT)
-    assert wait_for(lambda: started(folder), 15)
-    player = rig.play(bed)
+    rec, player = recording(rig, plan, tmp_path, folder, 10.0)
     time.sleep(1.5)
     module = next(line.split()[0] for line in rig.pactl("list", "short", "modules").splitlines()
                   if "module-virtual-source" in line)
@@ -147,12 +141,8 @@ def test_disk_full_stops_and_keeps_everything(rig, plan, tmp_path, small_disk):
 
 def test_disk_filled_by_someone_else(rig, plan, tmp_path, small_disk):
     # Another program takes every byte left: writes fail outright; what was written stays.
-    bed = tone(tmp_path / "bed.wav", 300, 10.0, amp=0.1)
     folder = small_disk / "iv"
-    rec = rig.listenwell("record", str(plan), "--to", str(folder), "--device", "virtmic", *CONSENT,
-                         "--duration", "20")
-    assert wait_for(lambda: started(folder), 15)
-    player = rig.play(bed)
+    rec, player = recording(rig, plan, tmp_path, folder, 10.0, "--duration", "20")
     time.sleep(1.5)
     with open(small_disk / "filler", "wb", buffering=0) as f:
         try:
