@@ -123,21 +123,16 @@ def asr_words(audio: np.ndarray, sr: int) -> list:
 
 
 def words_right(truth: list[Turn], hyp: list[Turn], segments: list) -> tuple[int, int]:
-    """Words (from ASR) given a speaker who really talks at the word's midpoint (either one
-    in overlap; outside every true turn, the nearest), hypothesis labels mapped to true
-    ones as for the share error."""
-    from transcribe.speakers.assign import TurnIndex, assign
+    """Words (from ASR) given a speaker who really talks at the word's midpoint, judged as
+    bench_channels.words_right does, after the hypothesis labels are mapped to true ones as
+    for the share error."""
+    from bench_channels import words_right as judged
+
+    from transcribe.speakers.assign import assign
 
     m = mapping(truth, hyp)
-    nearest = TurnIndex(truth)
-    right = n = 0
-    for w in (w for s in assign(segments, hyp) for w in s.words):
-        mid = (w.start + w.end) / 2
-        active = {t.speaker for t in truth if t.start <= mid <= t.end}
-        said = m.get(w.speaker)
-        right += said in active if active else said == nearest.speaker(w.start, w.end)
-        n += 1
-    return right, n
+    named = [Turn(t.start, t.end, m.get(t.speaker, "?")) for t in hyp]
+    return judged(truth, assign(segments, named))
 
 
 def cpu() -> float:
