@@ -278,13 +278,10 @@ def _aggregate(windows, items, labels, n_spk: int, n_frames: int, o: Options) ->
     return (rank < k_frame) & (score > 0)
 
 
-def _pieces(r0: int, r1: int, c0: int, c1: int, piece_s: float) -> list[tuple[int, int]]:
-    """The part [c0, c1) of run [r0, r1) cut into equal pieces of at most piece_s."""
-    lo, hi = max(r0, c0), min(r1, c1)
-    if hi <= lo:
-        return []
-    n = max(1, int(np.ceil((hi - lo) * SEG_S / piece_s)))
-    bounds = np.linspace(lo, hi, n + 1).round().astype(int)
+def _pieces(c0: int, c1: int, piece_s: float) -> list[tuple[int, int]]:
+    """Frames [c0, c1) (a run's part its window decides) cut into equal pieces of at most piece_s."""
+    n = max(1, int(np.ceil((c1 - c0) * SEG_S / piece_s)))
+    bounds = np.linspace(c0, c1, n + 1).round().astype(int)
     return [(int(x), int(y)) for x, y in zip(bounds[:-1], bounds[1:], strict=True) if y > x]
 
 
@@ -343,7 +340,7 @@ def _make_items(windows, bounds, local, n_fb: int, o: Options):
                     continue
                 run = np.zeros(len(w.active), dtype=bool)
                 run[r0:r1] = w.active[r0:r1, a]
-                for p0, p1 in _pieces(r0, r1, c0, c1, o.piece_s):
+                for p0, p1 in _pieces(c0, c1, o.piece_s):
                     talk = float(run[p0:p1].sum()) * SEG_S
                     fb, strong = _piece_frames(w, run, alone, (p0 + p1) / 2, n_fb, o)
                     items.append(_Item(k, a, int(p0), int(p1), len(fb) / 100, strong, talk, r0, r1))
