@@ -17,6 +17,9 @@
    speakers are the most probable ones, as many as the windows' weighted mean count says, so
    where two people talk at once both are talking (the talk-time definition in
    listenwell.intervals).
+5. A hand-over the embeddings placed (at a piece or window edge: no window heard it) moves
+   to the breath between the voices: the deepest dip in speech probability within
+   `snap_s` (`_snap_handovers`).
 """
 
 from __future__ import annotations
@@ -64,6 +67,11 @@ class Options:
     # window hears (where this window heard one voice going on) is labelled again, each side
     # of the change from its own speech
     split_changes: bool = True
+    # a hand-over from one speaker to another that the embeddings placed (piece or window
+    # edges, not a change the segmentation model heard) moves to the deepest dip in speech
+    # probability within snap_s of it, where there is one: people hand over at a breath
+    snap_s: float = 1.0
+    snap_depth: float = 0.05  # the dip is at least this far below the speech on both sides
 
 
 @dataclass
@@ -208,6 +216,9 @@ def diarize_16k(
         activity = _owner_activity(windows, items, labels, len(cents), bounds, local)
     else:
         activity = _aggregate(windows, items, labels, len(cents), n_frames, o)
+    if o.snap_s > 0:
+        heard = np.unique(np.concatenate(_heard_changes(windows)))
+        _snap_handovers(activity, _speech_curve(windows, n_frames), heard, o)
     turns = _turns(activity, o)
     order = sorted({t.speaker for t in turns}, key=lambda s: min(t.start for t in turns if t.speaker == s))
     names = {int(s): f"S{i + 1}" for i, s in enumerate(order)}
@@ -276,6 +287,68 @@ def _aggregate(windows, items, labels, n_spk: int, n_frames: int, o: Options) ->
     k_frame = np.floor(count / wsum + 0.5).astype(int)
     rank = np.argsort(np.argsort(-score, axis=0, kind="stable"), axis=0)
     return (rank < k_frame) & (score > 0)
+
+
+def _speech_curve(windows: list[seg.Window], n_frames: int) -> np.ndarray:
+    """Per global frame, the probability that anyone talks, averaged over the windows
+    covering it with the same Hamming weights as the speakers' activations."""
+    total = np.zeros(n_frames, dtype=np.float32)
+    wsum = np.zeros(n_frames, dtype=np.float32)
+    for w in windows:
+        n = len(w.speech_prob)
+        g = int(round(w.start / seg.FRAME_STEP)) + np.arange(n)
+        keep = (g >= 0) & (g < n_frames)
+        wt = np.hamming(n + 2)[1:-1][keep].astype(np.float32)
+        total[g[keep]] += wt * w.speech_prob[keep]
+        wsum[g[keep]] += wt
+    return total / np.maximum(wsum, 1e-6)
+
+
+def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray, o: Options) -> None:
+    """Where one speaker alone hands over to another alone from one frame to the next, and
+    no window heard a change of voice there (`heard`: global frames, within a quarter of a
+    second), move
+    the hand-over to the deepest valley in `speech` within snap_s of it (the middle of its
+    floor; each side keeps at least a fifth of a second), if it is at least snap_depth deep. Gaps shorter
+    than a pause (pause_s) do not end a side: the dip may lie in one."""
+    reach = int(round(o.snap_s / SEG_S))
+    keep = int(round(0.2 / SEG_S))
+    gap = int(round(o.pause_s / SEG_S))
+    heard_near = int(round(0.25 / SEG_S))
+    n_on = activity.sum(axis=0)
+
+    def side(s: int, f: int, step: int) -> int:
+        """From frame f (s talking), the farthest frame in direction `step` that s talks alone
+        in, across no other voice and no pause."""
+        last, g = f, f + step
+        while 0 <= g < len(n_on) and n_on[g] <= 1 and (activity[s, g] or n_on[g] == 0) and abs(g - last) <= gap:
+            if activity[s, g]:
+                last = g
+            g += step
+        return last
+
+    for b in np.flatnonzero((n_on[:-1] == 1) & (n_on[1:] == 1)) + 1:
+        x, y = int(np.argmax(activity[:, b - 1])), int(np.argmax(activity[:, b]))
+        if x == y or (len(heard) and np.abs(heard - b).min() <= heard_near):
+            continue
+        lo = max(side(x, b - 1, -1) + keep, b - reach)
+        hi = min(side(y, b, 1) + 1 - keep, b + reach)
+        if not lo <= b <= hi or hi - lo < 2:  # a blip of a voice, not a hand-over
+            continue
+        stretch = speech[lo:hi]
+        # how deep each frame lies below the speech on both sides of it (0 on a slope to
+        # the range's edge): the deepest valley wins
+        depth = np.minimum(np.maximum.accumulate(stretch), np.maximum.accumulate(stretch[::-1])[::-1]) - stretch
+        i = int(np.argmax(depth))
+        if depth[i] < o.snap_depth:
+            continue
+        floor = _runs(stretch <= stretch[i] + 0.02, 1)  # a flat floor: its middle
+        f = lo + next((r0 + r1) // 2 for r0, r1 in floor if r0 <= i < r1)
+        if f == b:
+            continue
+        a, z = (f, b) if f < b else (b, f)
+        talk = n_on[a:z] > 0
+        activity[x, a:z], activity[y, a:z] = (False, talk) if f < b else (talk, False)
 
 
 def _pieces(c0: int, c1: int, piece_s: float) -> list[tuple[int, int]]:
@@ -359,13 +432,11 @@ def _piece_frames(w: seg.Window, run: np.ndarray, alone: np.ndarray, centre: flo
     return np.zeros(0, dtype=int), False
 
 
-def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndarray]:
-    """Per window, the frames (window-local) where an overlapping window hears one local
-    speaker stop or start while another one talks within near_s, and this window hears one
-    voice going on (one local speaker alone throughout near_s around it): a change of voice
-    this window may have merged."""
+def _heard_changes(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndarray]:
+    """Per window, the global frames where one of its local speakers starts or stops while
+    another talks within near_s: a change of voice the segmentation model heard."""
     near = int(round(near_s / SEG_S))
-    changes: list[np.ndarray] = []  # global frame indices per window
+    changes: list[np.ndarray] = []
     for w in windows:
         talk = w.active.astype(np.int8)
         edges = np.abs(np.diff(talk, axis=0))  # (frames - 1, 3): a local speaker starts or stops
@@ -375,6 +446,16 @@ def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndar
             if np.delete(talk[lo:hi], a, axis=1).any():
                 out.append(f + 1)
         changes.append(np.array(out, dtype=int) + int(round(w.start / seg.FRAME_STEP)))
+    return changes
+
+
+def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndarray]:
+    """Per window, the frames (window-local) where an overlapping window hears one local
+    speaker stop or start while another one talks within near_s, and this window hears one
+    voice going on (one local speaker alone throughout near_s around it): a change of voice
+    this window may have merged."""
+    near = int(round(near_s / SEG_S))
+    changes = _heard_changes(windows, near_s)
     starts = np.array([w.start for w in windows])
     result = []
     for k, w in enumerate(windows):
