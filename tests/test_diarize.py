@@ -322,6 +322,21 @@ def test_fbank_on_demand_matches_the_whole_recording(sample):
         np.testing.assert_allclose(lazy[idx], whole[idx], rtol=1e-5, atol=1e-4)
 
 
+def test_batched_embeddings_equal_one_at_a_time(sample):
+    """Consecutive pieces of one length run as one batch; lengths are not mixed (CAM++'s
+    pooling must not see padding) and a repeated selection reuses the earlier embedding."""
+    from transcribe.speakers.diarize.embedding import embed_frames, fbank
+
+    feats = fbank(sample[0][: 30 * 16000])
+    frames = [np.arange(s, s + n) for s, n in [(0, 200), (150, 200), (300, 200), (420, 120), (500, 200),
+                                                (150, 200), (700, 200), (900, 60)]]
+    one = embed_frames(feats, frames, batch=1)
+    batched = embed_frames(feats, frames, batch=8)
+    np.testing.assert_allclose(batched, one, atol=1e-5)
+    np.testing.assert_array_equal(batched[5], batched[1])
+    assert (one[0] @ one[3]) < 0.9999  # different pieces, different embeddings (order kept)
+
+
 def test_clustering_of_many_items_samples_the_tree(monkeypatch):
     """Past MAX_TREE items the agglomerative tree is built on an even sample (bounded memory
     on long recordings); the voices are still told apart, and the silhouette (computed

@@ -20,7 +20,7 @@ def normalise(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(norm, 1e-12)
 
 
-def embed_features(chunks: list[np.ndarray], batch: int = 4) -> np.ndarray:
+def embed_features(chunks: list[np.ndarray], batch: int = 8) -> np.ndarray:
     """(n, 192) L2-normalised embeddings of fbank chunks (each (frames, 80), mean-normalised
     here). Chunks of equal length run as one batch; CAM++'s pooling must not see padding."""
     feats = np.concatenate(chunks) if chunks else np.zeros((0, 80), dtype=np.float32)
@@ -67,36 +67,41 @@ class Fbank:
 def embed_frames(
     feats: np.ndarray | Fbank,
     frames: list[np.ndarray],
-    batch: int = 1,
+    batch: int = 8,
     progress: Callable[[float], None] | None = None,
     model: str = EMBEDDING,
 ) -> np.ndarray:
     """Embeddings of fbank frame selections (sorted index arrays into `feats`), in the
-    order given (one at a time by default: CAM++ costs the same per item in a batch)."""
+    order given. Consecutive selections of one length run as one batch: CAM++ has many
+    small layers, and a batch of eight 2 s pieces costs ~10 % less per piece than one at a
+    time (lengths are not mixed: its pooling must not see padding; consecutive, so that the
+    fbank is read in time order). A selection equal to an earlier one (two pieces of a
+    short run may draw on the very same frames) reuses its embedding."""
     sess = session(model)
     out = np.zeros((len(frames), 192), dtype=np.float32)
-    if batch == 1:
-        groups = [[i] for i in range(len(frames))]
-    else:  # items of one length together (CAM++'s pooling must not see padding)
-        by_len: dict[int, list[int]] = {}
-        for i, f in enumerate(frames):
-            by_len.setdefault(len(f), []).append(i)
-        groups = [idx[b : b + batch] for idx in by_len.values() for b in range(0, len(idx), batch)]
-    done = 0
-    first: dict[bytes, int] = {}  # two pieces of a short run may draw on the very same frames
-    for ids in groups:
-        key = frames[ids[0]].tobytes() if len(ids) == 1 else None
-        if key is not None and key in first:
-            out[ids] = out[first[key]]
+    first: dict[bytes, int] = {}
+    copies: list[tuple[int, int]] = []
+    groups: list[list[int]] = []
+    for i, f in enumerate(frames):
+        key = f.tobytes()
+        if key in first:
+            copies.append((i, first[key]))
+            continue
+        first[key] = i
+        if groups and len(groups[-1]) < batch and len(frames[groups[-1][0]]) == len(f):
+            groups[-1].append(i)
         else:
-            x = np.stack([feats[frames[i]] for i in ids])
-            x -= x.mean(axis=1, keepdims=True)
-            out[ids] = sess.run(None, {"fbank": x})[0]
-            if key is not None:
-                first[key] = ids[0]
+            groups.append([i])
+    done, total = 0, len(first)
+    for ids in groups:
+        x = np.stack([feats[frames[i]] for i in ids])
+        x -= x.mean(axis=1, keepdims=True)
+        out[ids] = sess.run(None, {"fbank": x})[0]
         done += len(ids)
         if progress:
-            progress(done / len(frames))
+            progress(done / total)
+    for i, j in copies:
+        out[i] = out[j]
     return normalise(out)
 
 
