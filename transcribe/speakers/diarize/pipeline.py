@@ -327,7 +327,8 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
             g += step
         return last
 
-    for b in np.flatnonzero((n_on[:-1] == 1) & (n_on[1:] == 1)) + 1:
+    who = np.argmax(activity, axis=0)
+    for b in np.flatnonzero((n_on[:-1] == 1) & (n_on[1:] == 1) & (who[:-1] != who[1:])) + 1:
         x, y = int(np.argmax(activity[:, b - 1])), int(np.argmax(activity[:, b]))
         if x == y or (len(heard) and np.abs(heard - b).min() <= heard_near):
             continue
