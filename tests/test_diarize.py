@@ -229,15 +229,16 @@ def test_hand_over_moves_to_the_breath_between_speakers():
     """Speaker 0 hands over to speaker 1 at frame 100 (a piece edge); speech probability
     dips at frames 60-70 (a breath) and slopes down to the far edge. The hand-over moves to
     the middle of the dip; a frame of silence in the stretch stays silent; without a valley
-    (a slope only) or with the dip out of reach it stays put; overlap is not touched."""
+    (a slope only) or with the dip out of reach it stays put; overlap is not touched. A
+    hand-over a window heard moves only to a dip within snap_heard_s (0.15 s, 9 frames)."""
     from transcribe.speakers.diarize.pipeline import Options, _snap_handovers
 
-    def handover(speech, snap_s=1.0):
+    def handover(speech, snap_s=1.0, heard=()):
         act = np.zeros((2, 300), dtype=bool)
         act[0, :100], act[1, 100:] = True, True
         act[:, 80] = False  # a frame nobody talks in (shorter than a pause)
         act[:, 250:] = True  # two at once later on
-        _snap_handovers(act, speech, np.array([], dtype=int), Options(snap_s=snap_s))
+        _snap_handovers(act, speech, np.array(heard, dtype=int), Options(snap_s=snap_s))
         return act
 
     speech = np.full(300, 0.99, dtype=np.float32)
@@ -250,6 +251,10 @@ def test_hand_over_moves_to_the_breath_between_speakers():
                           & (np.arange(300) != 80))
     slope = np.linspace(0.6, 1.0, 300).astype(np.float32)
     assert handover(slope)[0, :100].sum() == 99 and not handover(slope)[0, 100:250].any()
+    assert handover(speech, heard=[102])[0, :100].sum() == 99  # heard: the dip is too far
+    near = np.full(300, 0.99, dtype=np.float32)
+    near[104:107] = 0.8
+    assert handover(near, heard=[100])[0, :105].sum() == 104 and not handover(near, heard=[100])[0, 105:250].any()
 
 
 def test_hand_over_snapped_on_a_real_meeting(shared_data):

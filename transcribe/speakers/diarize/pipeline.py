@@ -71,6 +71,7 @@ class Options:
     # edges, not a change the segmentation model heard) moves to the deepest dip in speech
     # probability within snap_s of it, where there is one: people hand over at a breath
     snap_s: float = 1.0
+    snap_heard_s: float = 0.15  # a hand-over a window heard moves no farther than this
     snap_depth: float = 0.05  # the dip is at least this far below the speech on both sides
 
 
@@ -305,12 +306,12 @@ def _speech_curve(windows: list[seg.Window], n_frames: int) -> np.ndarray:
 
 
 def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray, o: Options) -> None:
-    """Where one speaker alone hands over to another alone from one frame to the next, and
-    no window heard a change of voice there (`heard`: global frames, within a quarter of a
-    second), move
+    """Where one speaker alone hands over to another alone from one frame to the next, move
     the hand-over to the deepest valley in `speech` within snap_s of it (the middle of its
-    floor; each side keeps at least a fifth of a second), if it is at least snap_depth deep. Gaps shorter
-    than a pause (pause_s) do not end a side: the dip may lie in one."""
+    floor; each side keeps at least a fifth of a second), if it is at least snap_depth deep.
+    Where a window heard a change of voice (`heard`: global frames, within a quarter of a
+    second), the model placed it: it moves no farther than snap_heard_s. Gaps shorter than
+    a pause (pause_s) do not end a side: the dip may lie in one."""
     reach = int(round(o.snap_s / SEG_S))
     keep = int(round(0.2 / SEG_S))
     gap = int(round(o.pause_s / SEG_S))
@@ -330,10 +331,15 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
     who = np.argmax(activity, axis=0)
     for b in np.flatnonzero((n_on[:-1] == 1) & (n_on[1:] == 1) & (who[:-1] != who[1:])) + 1:
         x, y = int(np.argmax(activity[:, b - 1])), int(np.argmax(activity[:, b]))
-        if x == y or (len(heard) and np.abs(heard - b).min() <= heard_near):
+        if x == y:
             continue
-        lo = max(side(x, b - 1, -1) + keep, b - reach)
-        hi = min(side(y, b, 1) + 1 - keep, b + reach)
+        r = reach
+        if len(heard) and np.abs(heard - b).min() <= heard_near:
+            r = int(round(o.snap_heard_s / SEG_S))
+            if r == 0:
+                continue
+        lo = max(side(x, b - 1, -1) + keep, b - r)
+        hi = min(side(y, b, 1) + 1 - keep, b + r)
         if not lo <= b <= hi or hi - lo < 2:  # a blip of a voice, not a hand-over
             continue
         stretch = speech[lo:hi]
