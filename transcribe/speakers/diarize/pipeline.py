@@ -318,11 +318,12 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
     heard_near = int(round(0.25 / SEG_S))
     n_on = activity.sum(axis=0)
 
-    def side(s: int, f: int, step: int) -> int:
-        """From frame f (s talking), the farthest frame in direction `step` that s talks alone
-        in, across no other voice and no pause."""
+    def side(s: int, f: int, step: int, limit: int) -> int:
+        """From frame f (s talking), the farthest frame in direction `step` (at most `limit`
+        away) that s talks alone in, across no other voice and no pause."""
         last, g = f, f + step
-        while 0 <= g < len(n_on) and n_on[g] <= 1 and (activity[s, g] or n_on[g] == 0) and abs(g - last) <= gap:
+        while (0 <= g < len(n_on) and abs(g - f) <= limit and n_on[g] <= 1
+               and (activity[s, g] or n_on[g] == 0) and abs(g - last) <= gap):
             if activity[s, g]:
                 last = g
             g += step
@@ -338,8 +339,8 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
             r = int(round(o.snap_heard_s / SEG_S))
             if r == 0:
                 continue
-        lo = max(side(x, b - 1, -1) + keep, b - r)
-        hi = min(side(y, b, 1) + 1 - keep, b + r)
+        lo = max(side(x, b - 1, -1, r + keep) + keep, b - r)
+        hi = min(side(y, b, 1, r + keep) + 1 - keep, b + r)
         if not lo <= b <= hi or hi - lo < 2:  # a blip of a voice, not a hand-over
             continue
         stretch = speech[lo:hi]
