@@ -289,7 +289,7 @@ def test_change_cuts_where_another_window_hears_a_hand_over():
     other voice near. Only the hand-over is a cut for window 0, in window 0's frames, and a
     window that heard the change itself gets no cut."""
     from transcribe.speakers.diarize import segmentation as seg
-    from transcribe.speakers.diarize.pipeline import _change_cuts
+    from transcribe.speakers.diarize.pipeline import _change_cuts, _heard_changes
 
     n, off = 589, 296
     a = np.zeros((n, 3), dtype=bool)
@@ -300,7 +300,7 @@ def test_change_cuts_where_another_window_hears_a_hand_over():
     b[400:450, 2] = True  # after a pause: no voice within 0.5 s before it
     windows = [seg.Window(0, a, a.any(axis=1).astype(np.float32)),
                seg.Window(80000, b, b.any(axis=1).astype(np.float32))]
-    cuts = _change_cuts(windows)
+    cuts = _change_cuts(windows, _heard_changes(windows))
     assert cuts[0].tolist() == [200 + off]
     assert cuts[1].tolist() == []
 

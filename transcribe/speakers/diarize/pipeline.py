@@ -210,16 +210,16 @@ def diarize_16k(
         two_heard=_two_voices_in_a_window(items, o.min_local_s),
     )
     _inherit(items, labels)
+    heard = _heard_changes(windows)  # per window: changes of voice the segmentation model heard
     if o.split_changes and len(cents) > 1:
-        items, labels = _split_at_changes(windows, items, labels, chunks, emb, has, feats, o)
+        items, labels = _split_at_changes(windows, heard, items, labels, chunks, emb, has, feats, o)
 
     if o.aggregate == "owner":
         activity = _owner_activity(windows, items, labels, len(cents), bounds, local)
     else:
         activity = _aggregate(windows, items, labels, len(cents), n_frames, o)
     if o.snap_s > 0:
-        heard = np.unique(np.concatenate(_heard_changes(windows)))
-        _snap_handovers(activity, _speech_curve(windows, n_frames), heard, o)
+        _snap_handovers(activity, _speech_curve(windows, n_frames), np.unique(np.concatenate(heard)), o)
     turns = _turns(activity, o)
     order = sorted({t.speaker for t in turns}, key=lambda s: min(t.start for t in turns if t.speaker == s))
     names = {int(s): f"S{i + 1}" for i, s in enumerate(order)}
@@ -276,10 +276,7 @@ def _aggregate(windows, items, labels, n_spk: int, n_frames: int, o: Options) ->
                 m = lab[:, a] == s
                 contrib[s, m] = np.maximum(contrib[s, m], val[m, a])
                 on[s, m] |= w.active[m, a]
-        wt = np.hamming(n + 2)[1:-1] if o.aggregate == "hamming" else np.ones(n)
-        g = int(round(w.start / seg.FRAME_STEP)) + np.arange(n)
-        keep = (g >= 0) & (g < n_frames)
-        g, wt = g[keep], wt[keep].astype(np.float32)
+        g, keep, wt = _placement(w, n_frames, o.aggregate == "hamming")
         score[:, g] += wt * contrib[:, keep]
         count[g] += wt * on[:, keep].sum(axis=0)
         wsum[g] += wt
@@ -290,18 +287,26 @@ def _aggregate(windows, items, labels, n_spk: int, n_frames: int, o: Options) ->
     return (rank < k_frame) & (score > 0)
 
 
+def _placement(w: seg.Window, n_frames: int, hamming: bool = True):
+    """Where window w's frames fall among the recording's n_frames: their global indices,
+    which of the window's frames those are, and how much each counts (Hamming: the nearer
+    the window's centre, the more; else all alike)."""
+    n = len(w.active)
+    g = int(round(w.start / seg.FRAME_STEP)) + np.arange(n)
+    keep = (g >= 0) & (g < n_frames)
+    wt = np.hamming(n + 2)[1:-1] if hamming else np.ones(n)
+    return g[keep], keep, wt[keep].astype(np.float32)
+
+
 def _speech_curve(windows: list[seg.Window], n_frames: int) -> np.ndarray:
     """Per global frame, the probability that anyone talks, averaged over the windows
     covering it with the same Hamming weights as the speakers' activations."""
     total = np.zeros(n_frames, dtype=np.float32)
     wsum = np.zeros(n_frames, dtype=np.float32)
     for w in windows:
-        n = len(w.speech_prob)
-        g = int(round(w.start / seg.FRAME_STEP)) + np.arange(n)
-        keep = (g >= 0) & (g < n_frames)
-        wt = np.hamming(n + 2)[1:-1][keep].astype(np.float32)
-        total[g[keep]] += wt * w.speech_prob[keep]
-        wsum[g[keep]] += wt
+        g, keep, wt = _placement(w, n_frames)
+        total[g] += wt * w.speech_prob[keep]
+        wsum[g] += wt
     return total / np.maximum(wsum, 1e-6)
 
 
@@ -331,9 +336,8 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
 
     who = np.argmax(activity, axis=0)
     for b in np.flatnonzero((n_on[:-1] == 1) & (n_on[1:] == 1) & (who[:-1] != who[1:])) + 1:
-        x, y = int(np.argmax(activity[:, b - 1])), int(np.argmax(activity[:, b]))
-        if x == y:
-            continue
+        # a move stays inside its own two sides, so it never touches the next hand-over
+        x, y = int(who[b - 1]), int(who[b])
         r = reach
         if len(heard) and np.abs(heard - b).min() <= heard_near:
             r = int(round(o.snap_heard_s / SEG_S))
@@ -457,13 +461,12 @@ def _heard_changes(windows: list[seg.Window], near_s: float = 0.5) -> list[np.nd
     return changes
 
 
-def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndarray]:
+def _change_cuts(windows: list[seg.Window], changes: list[np.ndarray], near_s: float = 0.5) -> list[np.ndarray]:
     """Per window, the frames (window-local) where an overlapping window hears one local
-    speaker stop or start while another one talks within near_s, and this window hears one
-    voice going on (one local speaker alone throughout near_s around it): a change of voice
-    this window may have merged."""
+    speaker stop or start while another one talks within near_s (`changes`, from
+    _heard_changes), and this window hears one voice going on (one local speaker alone
+    throughout near_s around it): a change of voice this window may have merged."""
     near = int(round(near_s / SEG_S))
-    changes = _heard_changes(windows, near_s)
     starts = np.array([w.start for w in windows])
     result = []
     for k, w in enumerate(windows):
@@ -480,11 +483,11 @@ def _change_cuts(windows: list[seg.Window], near_s: float = 0.5) -> list[np.ndar
     return result
 
 
-def _split_at_changes(windows, items, labels, chunks, emb, has, feats, o: Options):
+def _split_at_changes(windows, heard, items, labels, chunks, emb, has, feats, o: Options):
     """Pieces whose embedding spans a change of voice heard by an overlapping window, cut
     there; each part embedded from its own side of the change and given the nearest of the
     speakers already found (the clusters themselves stay as they are)."""
-    cuts = _change_cuts(windows)
+    cuts = _change_cuts(windows, heard)
     out_items: list[_Item] = []
     out_labels: list[int] = []
     todo: list[tuple[int, np.ndarray]] = []  # (index in out_items, fbank frames)
