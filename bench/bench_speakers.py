@@ -286,17 +286,19 @@ def main() -> None:
         name = f"{case} [{label}]" if label else case
         duration = len(audio) / sr
         n_true = len({t.speaker for t in truth})
+        if truth and args.words and case not in _WORDS:
+            _WORDS[case] = asr_words(audio, sr)
+        segments = _WORDS.get(case, [])
         c0 = cpu()
-        d = diarize(audio, sr, num_speakers=n_true if args.oracle and n_true else None, options=v)
+        d = diarize(audio, sr, num_speakers=n_true if args.oracle and n_true else None, options=v,
+                    words=[(w.start, w.end, w.word) for s in segments for w in s.words])
         cpu_min = (cpu() - c0) / (duration / 60)
         found = len({t.speaker for t in d.turns})
         errs = share_errors(truth, d.turns) if truth else {}
         err = max(errs.values()) if errs else 0.0
         dr = der(truth, d.turns, duration) * 100 if truth else float("nan")
-        if truth and args.words:
-            if case not in _WORDS:
-                _WORDS[case] = asr_words(audio, sr)
-            right, n_words = words_right(truth, d.turns, _WORDS[case])
+        if segments:
+            right, n_words = words_right(truth, d.turns, segments)
         else:
             right = n_words = 0
         hyp_talk = sum(talk_time(by_speaker(d.turns)).values())

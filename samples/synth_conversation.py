@@ -309,7 +309,8 @@ def _phone(x: np.ndarray, sample_rate: int) -> np.ndarray:
     with tempfile.TemporaryDirectory() as d:
         src, dst = os.path.join(d, "in.raw"), os.path.join(d, "out.wav")
         np.ascontiguousarray(x, dtype=np.float32).tofile(src)
-        subprocess.run(["sox", "-t", "raw", "-e", "float", "-b", "32", "-c", "1", "-r", str(sample_rate), src,
+        # -R: the dither that 8-bit mu-law gets is seeded, so a seed gives the same audio every time
+        subprocess.run(["sox", "-R", "-t", "raw", "-e", "float", "-b", "32", "-c", "1", "-r", str(sample_rate), src,
                         "-r", "8000", "-e", "u-law", "-b", "8", dst, "sinc", "300-3400"], check=True, capture_output=True)
         y = subprocess.run(["sox", dst, "-t", "raw", "-e", "float", "-b", "32", "-"], check=True,
                            capture_output=True).stdout

@@ -270,6 +270,62 @@ def test_hand_over_snapped_on_a_real_meeting(shared_data):
         assert len(change) == 1 and abs(change[0] - near) < 0.1, (snap, change)
 
 
+def test_word_breaks_are_sentence_ends_and_pauses():
+    """Gaps between consecutive words that follow a sentence end (any length, even none) or
+    last at least word_gap_s; given as the frame of the gap's middle and its length."""
+    from transcribe.speakers.diarize import segmentation as seg
+    from transcribe.speakers.diarize.pipeline import SAMPLE_RATE, _word_breaks
+
+    words = [(2.0, 2.4, " dump"), (2.4, 2.6, " it."), (2.6, 3.0, " What's"), (3.0, 3.1, " the"),
+             (3.4, 3.8, " name"), (3.9, 4.2, " again?")]
+    frames, pauses = _word_breaks(list(reversed(words)), min_gap_s=0.2)  # sorted by time inside
+    centres = (seg.FRAME_CENTRE + seg.FRAME_STEP * frames - seg.FRAME_STEP / 2) / SAMPLE_RATE
+    np.testing.assert_allclose(centres, [2.6, 3.25], atol=seg.FRAME_STEP / SAMPLE_RATE)
+    np.testing.assert_allclose(pauses, [0.0, 0.3])
+    assert [len(x) for x in _word_breaks([], 0.2)] == [0, 0]
+
+
+def test_hand_over_without_a_breath_moves_to_the_longest_pause_between_words():
+    """Speaker 0 hands over to speaker 1 at frame 100 (a piece edge) and the speech
+    probability has no dip. The transcript's breaks at frames 80 (a 0.12 s pause after a
+    sentence end) and 130 (0.18 s): the hand-over moves to the longer pause, 130; of equal
+    pauses the nearer wins; none in reach (snap_s) or a change a window heard: it stays."""
+    from transcribe.speakers.diarize.pipeline import Options, _snap_handovers
+
+    def handover(at, pause, heard=(), snap_s=1.0):
+        act = np.zeros((2, 300), dtype=bool)
+        act[0, :100], act[1, 100:] = True, True
+        flat = np.full(300, 0.99, dtype=np.float32)
+        _snap_handovers(act, flat, np.array(heard, dtype=int), Options(snap_s=snap_s),
+                        (np.array(at), np.array(pause)))
+        return int(np.argmax(act[1]))
+
+    assert handover([80, 130], [0.12, 0.18]) == 130
+    assert handover([80, 130], [0.18, 0.12]) == 80
+    assert handover([90, 130], [0.2, 0.2]) == 90
+    assert handover([80, 130], [0.12, 0.18], snap_s=0.3) == 100  # both beyond 0.3 s (18 frames)
+    assert handover([80, 130], [0.12, 0.18], heard=[101]) == 100
+    assert handover([], []) == 100
+
+
+def test_hand_over_moved_to_the_sentence_end_on_a_real_meeting(shared_data):
+    """AMI dev01: MEE009 says "If you dump it in there." (to 19.60 s) and MEE012 asks
+    "What's the username?" (from 19.78 s); no window hears the change and the speech has
+    no breath there, so the embeddings leave it at a piece edge, 19.18 s, and two of
+    MEE009's words go to MEE012. The transcript's words (as the bundled tiny.en gives
+    them) move it to the longest pause in reach, the sentence end."""
+    from transcribe.speakers.diarize import Options
+
+    words = [(17.80, 17.80, " Yeah,"), (17.80, 18.06, " that's"), (18.06, 18.64, " it."), (18.76, 18.76, " If"),
+             (18.76, 18.82, " you"), (18.82, 19.00, " dump"), (19.00, 19.16, " it"), (19.16, 19.28, " in"),
+             (19.28, 19.60, " there."), (19.78, 19.82, " What's"), (19.82, 19.96, " the"), (19.96, 20.24, " username?")]
+    audio, sr = sf.read(shared_data / "ami-dev/dev01.flac", dtype="float32")
+    for use, near in ((True, 19.69), (False, 19.18)):
+        d = diarize(audio, sr, options=Options(snap_words=use), words=words)
+        change = [t.start for t in d.turns if 18.5 < t.start < 20.5]
+        assert len(change) == 1 and abs(change[0] - near) < 0.05, (use, change)
+
+
 def test_speech_curve_weights_the_nearer_window():
     from transcribe.speakers.diarize import segmentation as seg
     from transcribe.speakers.diarize.pipeline import _speech_curve

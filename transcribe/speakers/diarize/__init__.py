@@ -10,7 +10,7 @@ pyannote segmentation-3.0 (MIT) and CAM++ (Apache-2.0). See docs/speakers-diariz
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -25,12 +25,14 @@ def diarize(
     num_speakers: int | None = None,
     progress: Callable[[float], None] | None = None,
     options: Options | None = None,
+    words: Sequence[tuple[float, float, str]] | None = None,
 ) -> Diarization:
     """Who spoke when in a mono recording.
 
     num_speakers forces the number of speakers (None: found from the voices). progress,
-    if given, is called with the fraction done (0..1)."""
-    return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options)
+    if given, is called with the fraction done (0..1). words, the transcript's
+    (start, end, text) in seconds, if given, show where sentences end."""
+    return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options, words)
 
 
 def embed(audio: np.ndarray, sample_rate: int = 16000) -> np.ndarray:

@@ -25,7 +25,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,6 +73,11 @@ class Options:
     snap_s: float = 1.0
     snap_heard_s: float = 0.15  # a hand-over a window heard moves no farther than this
     snap_depth: float = 0.05  # the dip is at least this far below the speech on both sides
+    # where such a hand-over has no breath to go to, it moves to the longest pause between
+    # words of the transcript (if given) within snap_s that follows a sentence end or lasts
+    # at least word_gap_s: people hand over between sentences, not inside a word
+    snap_words: bool = True
+    word_gap_s: float = 0.2
 
 
 @dataclass
@@ -171,6 +176,7 @@ def diarize_16k(
     num_speakers: int | None = None,
     progress: Callable[[float], None] | None = None,
     options: Options | None = None,
+    words: Sequence[tuple[float, float, str]] | None = None,
 ) -> Diarization:
     o = options or Options()
     empty = Diarization([], {})
@@ -219,7 +225,8 @@ def diarize_16k(
     else:
         activity = _aggregate(windows, items, labels, len(cents), n_frames, o)
     if o.snap_s > 0:
-        _snap_handovers(activity, _speech_curve(windows, n_frames), np.unique(np.concatenate(heard)), o)
+        breaks = _word_breaks(words or [], o.word_gap_s) if o.snap_words else None
+        _snap_handovers(activity, _speech_curve(windows, n_frames), np.unique(np.concatenate(heard)), o, breaks)
     turns = _turns(activity, o)
     order = sorted({t.speaker for t in turns}, key=lambda s: min(t.start for t in turns if t.speaker == s))
     names = {int(s): f"S{i + 1}" for i, s in enumerate(order)}
@@ -310,13 +317,28 @@ def _speech_curve(windows: list[seg.Window], n_frames: int) -> np.ndarray:
     return total / np.maximum(wsum, 1e-6)
 
 
-def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray, o: Options) -> None:
+def _word_breaks(words: Sequence[tuple[float, float, str]], min_gap_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where the transcript leaves room for a hand-over: the gaps between consecutive words
+    (start, end, text) that follow a sentence end or last at least min_gap_s, as the global
+    segmentation frame of each gap's middle and the gap's length in seconds."""
+    ws = sorted(words)
+    gaps = [(a[1], b[0]) for a, b in zip(ws[:-1], ws[1:], strict=True)
+            if a[2].rstrip().endswith((".", "?", "!")) or b[0] - a[1] >= min_gap_s]
+    ends, starts = np.array(gaps, dtype=float).reshape(-1, 2).T
+    frames = np.round(((ends + starts) / 2 * SAMPLE_RATE - seg.FRAME_CENTRE + seg.FRAME_STEP / 2) / seg.FRAME_STEP)
+    return frames.astype(int), np.maximum(starts - ends, 0.0)
+
+
+def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray, o: Options,
+                    breaks: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     """Where one speaker alone hands over to another alone from one frame to the next, move
     the hand-over to the deepest valley in `speech` within snap_s of it (the middle of its
     floor; each side keeps at least a fifth of a second), if it is at least snap_depth deep.
     Where a window heard a change of voice (`heard`: global frames, within a quarter of a
     second), the model placed it: it moves no farther than snap_heard_s. Gaps shorter than
-    a pause (pause_s) do not end a side: the dip may lie in one."""
+    a pause (pause_s) do not end a side: the dip may lie in one. A hand-over no window heard
+    and with no such valley moves to the longest of the transcript's `breaks` (frames and
+    pause lengths from _word_breaks) in the same reach, if any."""
     reach = int(round(o.snap_s / SEG_S))
     keep = int(round(0.2 / SEG_S))
     gap = int(round(o.pause_s / SEG_S))
@@ -334,12 +356,14 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
             g += step
         return last
 
+    at, pause = breaks if breaks is not None else (np.zeros(0, dtype=int), np.zeros(0))
     who = np.argmax(activity, axis=0)
     for b in np.flatnonzero((n_on[:-1] == 1) & (n_on[1:] == 1) & (who[:-1] != who[1:])) + 1:
         # a move stays inside its own two sides, so it never touches the next hand-over
         x, y = int(who[b - 1]), int(who[b])
         r = reach
-        if len(heard) and np.abs(heard - b).min() <= heard_near:
+        was_heard = len(heard) and np.abs(heard - b).min() <= heard_near
+        if was_heard:
             r = int(round(o.snap_heard_s / SEG_S))
             if r == 0:
                 continue
@@ -352,10 +376,15 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
         # the range's edge): the deepest valley wins
         depth = np.minimum(np.maximum.accumulate(stretch), np.maximum.accumulate(stretch[::-1])[::-1]) - stretch
         i = int(np.argmax(depth))
-        if depth[i] < o.snap_depth:
+        if depth[i] >= o.snap_depth:
+            floor = _runs(stretch <= stretch[i] + 0.02, 1)  # a flat floor: its middle
+            f = lo + next((r0 + r1) // 2 for r0, r1 in floor if r0 <= i < r1)
+        elif not was_heard and ((at >= lo) & (at < hi)).any():
+            # no breath: the longest pause between words in reach (the nearest of equals)
+            near = np.flatnonzero((at >= lo) & (at < hi))
+            f = int(at[near[np.lexsort((np.abs(at[near] - b), -pause[near]))[0]]])
+        else:
             continue
-        floor = _runs(stretch <= stretch[i] + 0.02, 1)  # a flat floor: its middle
-        f = lo + next((r0 + r1) // 2 for r0, r1 in floor if r0 <= i < r1)
         if f == b:
             continue
         a, z = (f, b) if f < b else (b, f)
