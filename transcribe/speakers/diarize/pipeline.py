@@ -19,7 +19,9 @@
    listenwell.intervals).
 5. A hand-over the embeddings placed (at a piece or window edge: no window heard it) moves
    to the breath between the voices: the deepest dip in speech probability within
-   `snap_s` (`_snap_handovers`).
+   `snap_s` (`_snap_handovers`); with no dip there, to the longest pause between the
+   transcript's words in that reach (sentence ends, or pauses of `word_gap_s`), if words
+   are given.
 """
 
 from __future__ import annotations
