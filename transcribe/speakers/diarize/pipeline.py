@@ -322,10 +322,10 @@ def _speech_curve(windows: list[seg.Window], n_frames: int) -> np.ndarray:
 def _word_breaks(words: Sequence[tuple[float, float, str]], min_gap_s: float) -> tuple[np.ndarray, np.ndarray]:
     """Where the transcript leaves room for a hand-over: the gaps between consecutive words
     (start, end, text) that follow a sentence end or last at least min_gap_s, as the global
-    segmentation frame of each gap's middle and the gap's length in seconds."""
+    segmentation frame of each gap's middle (ascending) and the gap's length in seconds."""
     ws = sorted(words)
     gaps = [(a[1], b[0]) for a, b in zip(ws[:-1], ws[1:], strict=True)
-            if a[2].rstrip().endswith((".", "?", "!")) or b[0] - a[1] >= min_gap_s]
+            if a[2].rstrip(" \"')\u201d").endswith((".", "?", "!")) or b[0] - a[1] >= min_gap_s]
     ends, starts = np.array(gaps, dtype=float).reshape(-1, 2).T
     frames = np.round(((ends + starts) / 2 * SAMPLE_RATE - seg.FRAME_CENTRE + seg.FRAME_STEP / 2) / seg.FRAME_STEP)
     return frames.astype(int), np.maximum(starts - ends, 0.0)
@@ -381,9 +381,9 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
         if depth[i] >= o.snap_depth:
             floor = _runs(stretch <= stretch[i] + 0.02, 1)  # a flat floor: its middle
             f = lo + next((r0 + r1) // 2 for r0, r1 in floor if r0 <= i < r1)
-        elif not was_heard and ((at >= lo) & (at < hi)).any():
+        elif not was_heard and np.searchsorted(at, hi) > np.searchsorted(at, lo):
             # no breath: the longest pause between words in reach (the nearest of equals)
-            near = np.flatnonzero((at >= lo) & (at < hi))
+            near = np.arange(np.searchsorted(at, lo), np.searchsorted(at, hi))
             f = int(at[near[np.lexsort((np.abs(at[near] - b), -pause[near]))[0]]])
         else:
             continue
