@@ -99,8 +99,13 @@ def load_model(name: str | None = None, compute_type: str = "int8", threads: int
 
 
 def load_resolved(model: ResolvedModel, compute_type: str = "int8", threads: int = 0):
+    import ctranslate2
     from faster_whisper import WhisperModel
 
+    # On hard audio (overlap, noise) faster-whisper retries a window at temperature > 0,
+    # which samples: unseeded, a rerun gave another transcript (AMI tst00: 64-75 words from
+    # one run to the next). CTranslate2 seeds each thread's sampler once, from this seed.
+    ctranslate2.set_random_seed(0)
     try:
         return WhisperModel(
             model.path,
