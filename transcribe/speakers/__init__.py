@@ -121,7 +121,7 @@ def attribute_audio(
         from transcribe.speakers.diarize import diarize
 
         mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
-        words = [(w.start, w.end, w.word) for s in transcript.segments for w in s.words]
+        words = [(w.start, w.end, w.word) for w in transcript.words]
         result = diarize(mono, sample_rate, num_speakers=options.num_speakers, progress=progress, words=words)
         turns, centroids = list(result.turns), dict(result.centroids)
         meta_labels = None  # channel names mean nothing for voices found by diarization

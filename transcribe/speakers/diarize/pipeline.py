@@ -364,7 +364,7 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
         # a move stays inside its own two sides, so it never touches the next hand-over
         x, y = int(who[b - 1]), int(who[b])
         r = reach
-        was_heard = len(heard) and np.abs(heard - b).min() <= heard_near
+        was_heard = len(heard) > 0 and np.abs(heard - b).min() <= heard_near
         if was_heard:
             r = int(round(o.snap_heard_s / SEG_S))
             if r == 0:
@@ -381,12 +381,11 @@ def _snap_handovers(activity: np.ndarray, speech: np.ndarray, heard: np.ndarray,
         if depth[i] >= o.snap_depth:
             floor = _runs(stretch <= stretch[i] + 0.02, 1)  # a flat floor: its middle
             f = lo + next((r0 + r1) // 2 for r0, r1 in floor if r0 <= i < r1)
-        elif not was_heard and np.searchsorted(at, hi) > np.searchsorted(at, lo):
-            # no breath: the longest pause between words in reach (the nearest of equals)
-            near = np.arange(np.searchsorted(at, lo), np.searchsorted(at, hi))
+        else:  # no breath: the longest pause between words in reach (the nearest of equals)
+            near = np.arange(*np.searchsorted(at, (lo, hi)))
+            if was_heard or not len(near):
+                continue
             f = int(at[near[np.lexsort((np.abs(at[near] - b), -pause[near]))[0]]])
-        else:
-            continue
         if f == b:
             continue
         a, z = (f, b) if f < b else (b, f)
