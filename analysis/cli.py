@@ -33,7 +33,8 @@ def report(
 
     Example: listenwell report demo-interview --target 0.75
     """
-    from analysis.report import build_report, write_report
+    from listenwell.analysis.report import build_report, write_report
+
     from listenwell.folder import open_folder
 
     f = open_folder(folder)
@@ -42,7 +43,7 @@ def report(
     if as_json:
         typer.echo(json.dumps(r, indent=2, ensure_ascii=False))
         return
-    from analysis.summary import print_summary
+    from listenwell.analysis.summary import print_summary
 
     print_summary(r, paths)
 

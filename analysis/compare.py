@@ -17,9 +17,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from analysis.compare_load import InterviewInfo, describe, find_interviews
-from analysis.compare_match import Scorer, match_questions, pick_pairs, scorer
-from analysis.compare_trend import trend
+from listenwell.analysis.compare_load import InterviewInfo, describe, find_interviews
+from listenwell.analysis.compare_match import Scorer, match_questions, pick_pairs, scorer
+from listenwell.analysis.compare_trend import trend
+
 from listenwell import __version__
 from listenwell.errors import UserError
 from listenwell.plan import LEVELS

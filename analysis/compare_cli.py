@@ -25,11 +25,15 @@ def list_interviews(
 
     Example: listenwell list interviews/
     """
+    from listenwell.analysis.compare_load import (
+        describe,
+        interview_children,
+        non_interview_children,
+    )
+    from listenwell.analysis.compare_render import clock, pct
     from rich.console import Console
     from rich.table import Table
 
-    from analysis.compare_load import describe, interview_children, non_interview_children
-    from analysis.compare_render import clock, pct
     from listenwell.folder import InterviewFolder
 
     if not parent.exists():
@@ -71,8 +75,9 @@ def compare(
 
     Example: listenwell compare interviews/ --out review/
     """
-    from analysis.compare import build_comparison
-    from analysis.compare_render import render_csv, render_html, render_md
+    from listenwell.analysis.compare import build_comparison
+    from listenwell.analysis.compare_render import render_csv, render_html, render_md
+
     from listenwell.folder import DIR_MODE, InterviewFolder, write_text
 
     comp = _with_progress(build_comparison, dirs)

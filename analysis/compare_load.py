@@ -186,7 +186,7 @@ def _read_report(folder: InterviewFolder, info: InterviewInfo) -> dict[str, Any]
 
 def _compute_report(folder: InterviewFolder, info: InterviewInfo) -> dict[str, Any] | None:
     try:
-        from analysis.report import build_report
+        from listenwell.analysis.report import build_report
     except ImportError:
         info.pending = f"transcribed but not reported; run `listenwell report {folder.path}`"
         return None

@@ -127,7 +127,7 @@ def scorer() -> Scorer:
     with lexical overlap) blended with this module's lexical similarity; this module's
     lexical similarity alone when question_map is not there."""
     try:
-        from analysis.question_map import similarity
+        from listenwell.analysis.question_map import similarity
     except ImportError:
         return Scorer("lexical (content-word stems, synonym groups, trigrams)", MATCH_THRESHOLD,
                       MATCH_THRESHOLD, _lexical_matrix)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from analysis.compare_chart import trend_svg
+from listenwell.analysis.compare_chart import trend_svg
 
 
 def clock(seconds: float | None) -> str:

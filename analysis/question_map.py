@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from listenwell.analysis.lexical import LexicalScorer
 
-from analysis.lexical import LexicalScorer
 from listenwell.records import INTERVIEWER, Transcript
 
 # ---- finding the interviewer's questions -------------------------------------------------
@@ -183,7 +183,7 @@ def similarity(
     Each asked question is a list of its sentences; its score is the best of the whole
     turn and each sentence alone, so small talk around a question does not dilute it.
     """
-    from analysis.embed import embedding_scores
+    from listenwell.analysis.embed import embedding_scores
 
     variants, owner = [], []
     for i, sents in enumerate(asked):

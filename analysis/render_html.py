@@ -10,9 +10,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from analysis.findings import mmss
-from analysis.question_map import sentences
-from analysis.render_md import title
+from listenwell.analysis.findings import mmss
+from listenwell.analysis.question_map import sentences
+from listenwell.analysis.render_md import title
+
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript
 
 LINE_MAX_S = 30.0  # transcript lines longer than this are split, so a click lands near the words

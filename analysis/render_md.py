@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.findings import mmss
+from listenwell.analysis.findings import mmss
 
 
 def _pct(x: float | None) -> str:

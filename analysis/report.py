@@ -11,15 +11,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from analysis.findings import LONG_INTERVIEWER_S, findings, mmss
-from analysis.question_map import (
+from listenwell.analysis.findings import LONG_INTERVIEWER_S, findings, mmss
+from listenwell.analysis.question_map import (
     DEFAULT_PARAMS,
     MatchParams,
     find_questions,
     match_questions,
     sentences,
 )
-from analysis.talk import longest_stretch, talk_in, talk_stats
+from listenwell.analysis.talk import longest_stretch, talk_in, talk_stats
+
 from listenwell import __version__
 from listenwell import intervals as iv
 from listenwell.errors import UserError
@@ -283,8 +284,8 @@ def build_report(
 
 def write_report(folder: InterviewFolder, report: dict[str, Any]) -> list[Path]:
     """Write report.json, report.md and report.html (private, atomic); return their paths."""
-    from analysis.render_html import render_html
-    from analysis.render_md import render_markdown
+    from listenwell.analysis.render_html import render_html
+    from listenwell.analysis.render_md import render_markdown
 
     transcript = Transcript.load(folder.transcript_path)
     write_json(folder.report_path, report)

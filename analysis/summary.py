@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from analysis.findings import mmss
-from analysis.render_md import title
+from listenwell.analysis.findings import mmss
+from listenwell.analysis.render_md import title
 
 
 def print_summary(r: dict[str, Any], paths: list[Path]) -> None:

@@ -17,16 +17,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from analysis.embed import MODEL_NAME, load_embedder  # noqa: E402
-from analysis.mapping_eval import (  # noqa: E402
+from listenwell.analysis.embed import MODEL_NAME, load_embedder  # noqa: E402
+from listenwell.analysis.question_map import (  # noqa: E402
+    DEFAULT_PARAMS,
+    LEXICAL_PARAMS,
+    is_question,
+    match_questions,
+)
+from mapping_eval import (  # noqa: E402
     calibrate,
     cross_validate,
     evaluate,
     load_labelled,
     without_punctuation,
 )
-from analysis.question_map import DEFAULT_PARAMS, LEXICAL_PARAMS, is_question, match_questions  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "paraphrases.toml"
 

@@ -110,10 +110,11 @@ _WORDS: dict[str, list] = {}  # ASR segments per case (the same for every varian
 def asr_words(audio: np.ndarray, sr: int) -> list:
     """The transcript's words as `listenwell transcribe` gets them (bundled tiny.en, the
     pipeline's own settings), as Segments for transcribe.speakers.assign."""
+    from listenwell.transcribe.model import load_model
+    from listenwell.transcribe.pipeline import TranscribeOptions
+    from listenwell.transcribe.speakers.diarize import to_16k
+
     from listenwell.records import Segment, Word
-    from transcribe.model import load_model
-    from transcribe.pipeline import TranscribeOptions
-    from transcribe.speakers.diarize import to_16k
 
     if "asr" not in _MODEL:
         _MODEL["asr"] = load_model()
@@ -127,8 +128,7 @@ def words_right(truth: list[Turn], hyp: list[Turn], segments: list) -> tuple[int
     bench_channels.words_right does, after the hypothesis labels are mapped to true ones as
     for the share error."""
     from bench_channels import words_right as judged
-
-    from transcribe.speakers.assign import assign
+    from listenwell.transcribe.speakers.assign import assign
 
     m = mapping(truth, hyp)
     named = [Turn(t.start, t.end, m.get(t.speaker, "?")) for t in hyp]
@@ -182,7 +182,7 @@ LONG_CHILD = """
 import os, sys, time
 from pathlib import Path
 from listenwell.records import AudioInfo, Transcript
-from transcribe.speakers import SpeakerOptions, attribute
+from listenwell.transcribe.speakers import SpeakerOptions, attribute
 p = Path(sys.argv[1])
 t = Transcript(AudioInfo(p.name, "", 0.0, 16000, 1), "-", {}, "en", [])
 c0, w0 = os.times(), time.time()
@@ -248,7 +248,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
-    from transcribe.speakers.diarize import Options, diarize
+    from listenwell.transcribe.speakers.diarize import Options, diarize
 
     opts = Options()
     if args.step:

@@ -39,9 +39,9 @@ SAMPLE = ROOT / "samples" / "interview"
 PY = sys.executable
 LISTENWELL = str(Path(PY).parent / "listenwell")
 
-from transcribe.audio import decode  # noqa: E402
-from transcribe.model import default_threads  # noqa: E402
-from transcribe.pipeline import TranscribeOptions  # noqa: E402
+from listenwell.transcribe.audio import decode  # noqa: E402
+from listenwell.transcribe.model import default_threads  # noqa: E402
+from listenwell.transcribe.pipeline import TranscribeOptions  # noqa: E402
 
 BARE = r"""
 import json, sys, time
@@ -56,7 +56,7 @@ print(json.dumps({"text": " ".join(s.text.strip() for s in segments)}))
 
 ASR_ONLY = r"""
 import json, sys
-import transcribe.pipeline as p
+import listenwell.transcribe.pipeline as p
 from listenwell.folder import InterviewFolder
 p.attribute_speakers = lambda t, *a, **k: t  # ASR, transcript.json and exports only
 t = p.transcribe_folder(InterviewFolder(__import__("pathlib").Path(sys.argv[1])),
@@ -210,7 +210,7 @@ def peak_rss(minutes: float) -> dict:
 # ---- anti-hallucination settings --------------------------------------------------------
 def settings_study() -> dict:
     """Words invented in silence/noise, and WER, for candidate decoding settings."""
-    from transcribe.model import load_model
+    from listenwell.transcribe.model import load_model
 
     rng = np.random.default_rng(0)
     speech = decode(SAMPLE / "audio.flac")[: 60 * 16000]

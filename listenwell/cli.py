@@ -81,10 +81,10 @@ def _main(
 
 
 def _register_stages() -> None:
-    from analysis.cli import register as register_analysis
-    from analysis.compare_cli import register as register_compare
-    from recorder.cli import register as register_recorder
-    from transcribe.cli import register as register_transcribe
+    from listenwell.analysis.cli import register as register_analysis
+    from listenwell.analysis.compare_cli import register as register_compare
+    from listenwell.recorder.cli import register as register_recorder
+    from listenwell.transcribe.cli import register as register_transcribe
 
     register_recorder(app)
     register_transcribe(app)

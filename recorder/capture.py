@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
-from recorder.devices import InputDevice, open_error, sounddevice
-from recorder.wavfile import StreamingWav
+from listenwell.recorder.devices import InputDevice, open_error, sounddevice
+from listenwell.recorder.wavfile import StreamingWav
 
 BLOCK_S = 0.1  # 10 callbacks a second per stream: cheap (CPU), fine-grained enough for levels
 WRITE_EVERY_S = 0.25  # the writer drains the queue this often

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from listenwell.recorder.capture import Capture, dbfs
+from listenwell.recorder.devices import check_rate, pick_samplerate, quiet_native_stderr, resolve
 from rich.console import Console
 
 from listenwell.errors import UserError
 from listenwell.plan import load_plan
-from recorder.capture import Capture, dbfs
-from recorder.devices import check_rate, pick_samplerate, quiet_native_stderr, resolve
 
 QUIET_PEAK_DBFS = -40.0  # speech peaks below this: the mic is too far or the gain too low
 DEFAULT_MINUTES = 60.0
@@ -128,7 +128,7 @@ def _levels(out: Checklist, audio: np.ndarray, names: list[str]) -> None:
 
 
 def _transcript(out: Checklist, mic: np.ndarray, rate: int, model: str | None) -> None:
-    from transcribe import transcribe_audio
+    from listenwell.transcribe import transcribe_audio
 
     audio = mic.astype(np.float32) / 32768
     if rate != 16000:  # linear resampling is plenty for a check transcript

@@ -43,7 +43,7 @@ def record_cmd(
     Keys while recording: m mark, n note, p pause/resume, q stop (Ctrl-C stops too).
     Example: listenwell record plan.toml --system-audio monitor
     """
-    from recorder.record import RecordOptions, record
+    from listenwell.recorder.record import RecordOptions, record
 
     record(RecordOptions(plan, to, device, system_audio, consent, consent_by, record_consent, duration),
            _console())
@@ -62,7 +62,7 @@ def check_cmd(
 
     Example: listenwell check plan.toml --device USB
     """
-    from recorder.check import run_check
+    from listenwell.recorder.check import run_check
 
     run_check(plan, device, system_audio, seconds, minutes, where, model, _console())
 
@@ -74,7 +74,7 @@ def devices_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-read
     """
     from dataclasses import asdict
 
-    from recorder.devices import list_inputs
+    from listenwell.recorder.devices import list_inputs
 
     inputs = list_inputs()
     if as_json:
@@ -92,8 +92,9 @@ def recover_cmd(folder: Path = typer.Argument(..., help="The interview folder of
 
     Example: listenwell recover 2026-11-25-morgan-lee
     """
+    from listenwell.recorder.finish import recover
+
     from listenwell.folder import open_folder
-    from recorder.finish import recover
 
     for line in recover(open_folder(folder)):
         typer.echo(line)

@@ -18,6 +18,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from listenwell.recorder import consent as consent_mod
+from listenwell.recorder.capture import Capture, dbfs
+from listenwell.recorder.devices import (
+    InputDevice,
+    check_rate,
+    pick_samplerate,
+    quiet_native_stderr,
+    resolve,
+)
+from listenwell.recorder.finish import finalize
+from listenwell.recorder.live import Keys, clock, status_line, warnings_for
 from rich.console import Console
 from rich.live import Live
 
@@ -25,11 +36,6 @@ from listenwell import __version__
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder, append_jsonl, write_text
 from listenwell.plan import Plan, load_plan
-from recorder import consent as consent_mod
-from recorder.capture import Capture, dbfs
-from recorder.devices import InputDevice, check_rate, pick_samplerate, quiet_native_stderr, resolve
-from recorder.finish import finalize
-from recorder.live import Keys, clock, status_line, warnings_for
 
 AUDIO_NAME = "audio.wav"
 CONSENT_AUDIO_NAME = "consent-audio.wav"

@@ -98,7 +98,7 @@ def make_interview(root: Path, name: str, *, plan: str, plan_suffix: str = ".tom
     if report == "truth":
         write_json(folder.report_path, truth_report(folder, transcript, spans, script or [], asks or {}))
     else:
-        from analysis.report import build_report
+        from listenwell.analysis.report import build_report
 
         # report.json is all that compare reads; write_report would render md/html too.
         write_json(folder.report_path, build_report(folder))

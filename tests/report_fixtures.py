@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from analysis.script import timed_script, transcript_from_script
 from listenwell.folder import InterviewFolder, append_jsonl, write_json, write_text
 from listenwell.records import INTERVIEWEE as EE
 from listenwell.records import INTERVIEWER as ER
+from samples.script import timed_script, transcript_from_script
 
 PLAN = """\
 [interview]

@@ -30,19 +30,10 @@ from listenwell.cli import app
 runner = CliRunner()
 
 
-def _report_mode() -> str:
-    """The real report pipeline when it is there; else reports written from the scripts' truth."""
-    try:
-        import analysis.report  # noqa: F401
-    except ImportError:
-        return "truth"
-    return "pipeline"
-
-
 @pytest.fixture(scope="module")
 def three(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("interviews")
-    make_three(root, report=_report_mode())
+    make_three(root, report="pipeline")
     return root
 
 
@@ -163,11 +154,8 @@ def test_transcribed_but_not_reported_is_analysed_without_writing(tmp_path):
     assert result.exit_code == 0, result.output
     comp = json.loads(result.stdout)
     assert sorted(p.name for p in folder.path.iterdir()) == before  # nothing written into it
-    if _report_mode() == "pipeline":
-        assert [i["report"] for i in comp["interviews"]] == ["file", "computed"]
-        assert _row(comp, "Which skills matter")["cells"]["i2"]["asked"] is True
-    else:
-        assert comp["pending"][0]["reason"].startswith("transcribed but not reported; run `listenwell report")
+    assert [i["report"] for i in comp["interviews"]] == ["file", "computed"]
+    assert _row(comp, "Which skills matter")["cells"]["i2"]["asked"] is True
 
 
 def test_markdown_plans_without_ids_match_by_meaning(tmp_path):
@@ -257,8 +245,6 @@ def test_interview_whose_speakers_are_unknown_is_not_called_unasked(tmp_path):
     result = runner.invoke(app, ["compare", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
     comp = json.loads(result.stdout)
-    if _report_mode() == "truth":
-        pytest.skip("needs analysis.report to analyse the transcribed folder")
     sam = comp["interviews"][1]
     assert sam["speakers_known"] is False
     assert any("does not tell the interviewer from the interviewee" in r for r in comp["remarks"])

@@ -11,8 +11,7 @@ from __future__ import annotations
 import random
 
 import pytest
-
-from analysis.compare_match import (
+from listenwell.analysis.compare_match import (
     MATCH_THRESHOLD,
     Scorer,
     _lexical_matrix,

@@ -14,12 +14,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 from conftest import ROOT, SAMPLES
+from listenwell.transcribe.speakers.diarize import diarize, embed
 
 from listenwell.intervals import intersect, shares, talk_time, total
 from listenwell.records import Turn
-from transcribe.speakers.diarize import diarize, embed
-
-sys.path.insert(0, str(ROOT))  # samples/ (the synthetic conversation maker)
 
 SAMPLE = SAMPLES / "interview"
 
@@ -111,7 +109,7 @@ def test_merged_voices_split_where_an_overlapping_window_hears_the_change(shared
     window 5-15 s hears MEE009 hand over to MEE012 at ~13.2 s (truth: 13.15-13.31). The
     change is found there, not at the window boundary (12.5 s) as without the split (or at
     the breath before it, ~13.0 s, where the hand-over is snapped to a dip in speech)."""
-    from transcribe.speakers.diarize import Options
+    from listenwell.transcribe.speakers.diarize import Options
 
     audio, sr = sf.read(shared_data / "ami-dev/dev00.flac", dtype="float32")
     for split, snap, near in ((True, 1.0, 13.2), (False, 0.0, 12.5), (False, 1.0, 13.0)):
@@ -185,7 +183,7 @@ def test_embed_real_voices_differ(shared_data):
 def test_runs_without_torch(sample):
     code = (
         "import sys, numpy as np, soundfile as sf\n"
-        "from transcribe.speakers.diarize import diarize, embed\n"
+        "from listenwell.transcribe.speakers.diarize import diarize, embed\n"
         f"a, sr = sf.read({str(SAMPLE / 'audio.flac')!r}, dtype='float32')\n"
         "d = diarize(a[: 30 * sr], sr); embed(a[: 5 * sr], sr)\n"
         "assert d.turns\n"
@@ -201,8 +199,8 @@ def test_windows_combined_keep_overlap_and_split_a_merged_voice():
     (unsure, 0.55, near its edge) heard speaker 0 going on. The combined decision keeps both
     speakers in the overlap and, where the windows disagree, follows the one nearer its
     centre and surer."""
-    from transcribe.speakers.diarize import segmentation as seg
-    from transcribe.speakers.diarize.pipeline import Options, _aggregate, _Item
+    from listenwell.transcribe.speakers.diarize import segmentation as seg
+    from listenwell.transcribe.speakers.diarize.pipeline import Options, _aggregate, _Item
 
     n, off = 589, 296  # frames per window; the second starts 5 s (296 frames) later
     a = np.zeros((n, 3), dtype=bool)
@@ -231,7 +229,7 @@ def test_hand_over_moves_to_the_breath_between_speakers():
     the middle of the dip; a frame of silence in the stretch stays silent; without a valley
     (a slope only) or with the dip out of reach it stays put; overlap is not touched. A
     hand-over a window heard moves only to a dip within snap_heard_s (0.15 s, 9 frames)."""
-    from transcribe.speakers.diarize.pipeline import Options, _snap_handovers
+    from listenwell.transcribe.speakers.diarize.pipeline import Options, _snap_handovers
 
     def handover(speech, snap_s=1.0, heard=()):
         act = np.zeros((2, 300), dtype=bool)
@@ -261,7 +259,7 @@ def test_hand_over_snapped_on_a_real_meeting(shared_data):
     """AMI dev01: MEE012 stops at 6.75 s, MEE009 starts at 7.02 s, and no window hears the
     change: the embeddings put it at a piece edge (7.48 s); the dip in speech probability
     between the two voices puts it at ~6.9 s."""
-    from transcribe.speakers.diarize import Options
+    from listenwell.transcribe.speakers.diarize import Options
 
     audio, sr = sf.read(shared_data / "ami-dev/dev01.flac", dtype="float32")
     for snap, near in ((1.0, 6.9), (0.0, 7.48)):
@@ -273,8 +271,8 @@ def test_hand_over_snapped_on_a_real_meeting(shared_data):
 def test_word_breaks_are_sentence_ends_and_pauses():
     """Gaps between consecutive words that follow a sentence end (any length, even none) or
     last at least word_gap_s; given as the frame of the gap's middle and its length."""
-    from transcribe.speakers.diarize import segmentation as seg
-    from transcribe.speakers.diarize.pipeline import SAMPLE_RATE, _word_breaks
+    from listenwell.transcribe.speakers.diarize import segmentation as seg
+    from listenwell.transcribe.speakers.diarize.pipeline import SAMPLE_RATE, _word_breaks
 
     words = [(2.0, 2.4, " dump"), (2.4, 2.6, " it."), (2.6, 3.0, " What's"), (3.0, 3.1, " the"),
              (3.4, 3.8, " name"), (3.9, 4.2, " again?")]
@@ -290,7 +288,7 @@ def test_hand_over_without_a_breath_moves_to_the_longest_pause_between_words():
     probability has no dip. The transcript's breaks at frames 80 (a 0.12 s pause after a
     sentence end) and 130 (0.18 s): the hand-over moves to the longer pause, 130; of equal
     pauses the nearer wins; none in reach (snap_s) or a change a window heard: it stays."""
-    from transcribe.speakers.diarize.pipeline import Options, _snap_handovers
+    from listenwell.transcribe.speakers.diarize.pipeline import Options, _snap_handovers
 
     def handover(at, pause, heard=(), snap_s=1.0):
         act = np.zeros((2, 300), dtype=bool)
@@ -314,7 +312,7 @@ def test_hand_over_moved_to_the_sentence_end_on_a_real_meeting(shared_data):
     no breath there, so the embeddings leave it at a piece edge, 19.18 s, and two of
     MEE009's words go to MEE012. The transcript's words (as the bundled tiny.en gives
     them) move it to the longest pause in reach, the sentence end."""
-    from transcribe.speakers.diarize import Options
+    from listenwell.transcribe.speakers.diarize import Options
 
     words = [(17.80, 17.80, " Yeah,"), (17.80, 18.06, " that's"), (18.06, 18.64, " it."), (18.76, 18.76, " If"),
              (18.76, 18.82, " you"), (18.82, 19.00, " dump"), (19.00, 19.16, " it"), (19.16, 19.28, " in"),
@@ -327,8 +325,8 @@ def test_hand_over_moved_to_the_sentence_end_on_a_real_meeting(shared_data):
 
 
 def test_speech_curve_weights_the_nearer_window():
-    from transcribe.speakers.diarize import segmentation as seg
-    from transcribe.speakers.diarize.pipeline import _speech_curve
+    from listenwell.transcribe.speakers.diarize import segmentation as seg
+    from listenwell.transcribe.speakers.diarize.pipeline import _speech_curve
 
     n, off = 589, 296
     windows = [seg.Window(0, np.zeros((n, 3), bool), np.full(n, 1.0, np.float32)),
@@ -344,8 +342,8 @@ def test_change_cuts_where_another_window_hears_a_hand_over():
     at its frame 200 as local speaker 1 starts (a hand-over), and a lone start later with no
     other voice near. Only the hand-over is a cut for window 0, in window 0's frames, and a
     window that heard the change itself gets no cut."""
-    from transcribe.speakers.diarize import segmentation as seg
-    from transcribe.speakers.diarize.pipeline import _change_cuts, _heard_changes
+    from listenwell.transcribe.speakers.diarize import segmentation as seg
+    from listenwell.transcribe.speakers.diarize.pipeline import _change_cuts, _heard_changes
 
     n, off = 589, 296
     a = np.zeros((n, 3), dtype=bool)
@@ -370,7 +368,7 @@ def test_int16_audio_gives_the_same_turns(sample):
 
 
 def test_fbank_on_demand_matches_the_whole_recording(sample):
-    from transcribe.speakers.diarize.embedding import Fbank, fbank
+    from listenwell.transcribe.speakers.diarize.embedding import Fbank, fbank
 
     audio = sample[0][: 90 * 16000]
     whole = fbank(audio)
@@ -386,7 +384,7 @@ def test_fbank_on_demand_matches_the_whole_recording(sample):
 def test_batched_embeddings_equal_one_at_a_time(sample):
     """Consecutive pieces of one length run as one batch; lengths are not mixed (CAM++'s
     pooling must not see padding) and a repeated selection reuses the earlier embedding."""
-    from transcribe.speakers.diarize.embedding import embed_frames, fbank
+    from listenwell.transcribe.speakers.diarize.embedding import embed_frames, fbank
 
     feats = fbank(sample[0][: 30 * 16000])
     frames = [np.arange(s, s + n) for s, n in [(0, 200), (150, 200), (300, 200), (420, 120), (500, 200),
@@ -402,7 +400,7 @@ def test_clustering_of_many_items_samples_the_tree(monkeypatch):
     """Past MAX_TREE items the agglomerative tree is built on an even sample (bounded memory
     on long recordings); the voices are still told apart, and the silhouette (computed
     without the n x n distance matrix) matches the direct formula."""
-    from transcribe.speakers.diarize import clustering as cl
+    from listenwell.transcribe.speakers.diarize import clustering as cl
 
     rng = np.random.default_rng(1)
     centres = cl.normalise(rng.standard_normal((2, 192)))

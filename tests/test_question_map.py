@@ -7,10 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from analysis import embed
-from analysis.mapping_eval import evaluate, load_labelled
-from analysis.question_map import (
+from listenwell.analysis import embed
+from listenwell.analysis.question_map import (
     DEFAULT_PARAMS,
     LEXICAL_PARAMS,
     assign,
@@ -18,9 +16,11 @@ from analysis.question_map import (
     is_question,
     match_questions,
 )
-from analysis.script import timed_script, transcript_from_script
+from mapping_eval import evaluate, load_labelled
+
 from listenwell.records import INTERVIEWEE as EE
 from listenwell.records import INTERVIEWER as ER
+from samples.script import timed_script, transcript_from_script
 
 LABELLED = Path(__file__).parent / "data" / "paraphrases.toml"
 

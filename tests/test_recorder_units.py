@@ -8,10 +8,9 @@ import shutil
 import numpy as np
 import pytest
 import soundfile as sf
-
-from recorder.devices import describe
-from recorder.live import status_line, warnings_for
-from recorder.wavfile import StreamingWav, repair
+from listenwell.recorder.devices import describe
+from listenwell.recorder.live import status_line, warnings_for
+from listenwell.recorder.wavfile import StreamingWav, repair
 
 
 def test_streaming_wav_is_readable_at_every_sync_and_repairable(tmp_path):

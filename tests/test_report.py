@@ -6,14 +6,14 @@ import json
 import stat
 
 import pytest
+from listenwell.analysis.report import build_report, write_report
 from report_fixtures import SCRIPT, make_folder
 from typer.testing import CliRunner
 
-from analysis.report import build_report, write_report
-from analysis.script import timed_script
 from listenwell.cli import app
 from listenwell.records import INTERVIEWEE as EE
 from listenwell.records import INTERVIEWER as ER
+from samples.script import timed_script
 
 runner = CliRunner()
 
@@ -178,9 +178,10 @@ def test_interviewer_monologue_and_interruptions_are_findings(tmp_path):
         (ER, "Sorry to cut in, who else should I talk to?", 65.0, 68.0),
         (EE, "word " * 40, 71.0, 95.0),
     ]
-    from analysis.report import analyse
-    from analysis.script import transcript_from_script
+    from listenwell.analysis.report import analyse
+
     from listenwell.plan import parse_text_plan
+    from samples.script import transcript_from_script
 
     plan, _ = parse_text_plan("- What does a typical day look like?\n- Who else should I talk to?\n")
     rep = analyse(transcript_from_script(script), plan)
@@ -191,9 +192,10 @@ def test_interviewer_monologue_and_interruptions_are_findings(tmp_path):
 
 
 def test_interviewer_speech_without_words_is_flagged():
-    from analysis.report import analyse
-    from analysis.script import transcript_from_script
+    from listenwell.analysis.report import analyse
+
     from listenwell.records import Turn
+    from samples.script import transcript_from_script
 
     t = transcript_from_script([(ER, "What is a typical day like?", 0.0, 3.0), (EE, "word " * 30, 4.0, 20.0),
                                 (EE, "word " * 30, 26.0, 40.0)])
@@ -217,8 +219,9 @@ def test_unnamed_speakers_get_talk_time_but_no_share(tmp_path):
 
 
 def test_turns_are_derived_from_word_speakers(tmp_path):
-    from analysis.report import analyse
-    from analysis.script import transcript_from_script
+    from listenwell.analysis.report import analyse
+
+    from samples.script import transcript_from_script
 
     t = transcript_from_script(timed_script(SCRIPT))
     t.turns = []  # words and segments keep their speakers

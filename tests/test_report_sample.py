@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from analysis.script import transcript_from_truth
 from listenwell.cli import app
 from listenwell.folder import InterviewFolder, write_json
+from samples.script import transcript_from_truth
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "interview"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from listenwell.transcribe.speakers.assign import assign
+from listenwell.transcribe.speakers.rttm import format_rttm, parse_rttm
+
 from listenwell.records import Segment, Turn, Word
-from transcribe.speakers.assign import assign
-from transcribe.speakers.rttm import format_rttm, parse_rttm
 
 
 def seg(i, words, text=None):

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from listenwell.transcribe.speakers.channels import channel_turns, same_signal
 
 from listenwell.intervals import intersect, shares, subtract, talk_time, total
-from transcribe.speakers.channels import channel_turns, same_signal
-
-sys.path.insert(0, str(ROOT))
 from samples.synth_conversation import make_conversation  # noqa: E402
 
 LABELS = ["interviewer", "interviewee"]

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import json
 import stat
-import sys
 
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import ROOT
+from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio
+from listenwell.transcribe.speakers.rttm import read_rttm
 from typer.testing import CliRunner
 
 from listenwell.cli import app
 from listenwell.folder import InterviewFolder
 from listenwell.intervals import shares, talk_time
 from listenwell.records import AudioInfo, Transcript
-from transcribe.speakers import SpeakerOptions, attribute_audio
-from transcribe.speakers.rttm import read_rttm
-
-sys.path.insert(0, str(ROOT))
 from samples.synth_conversation import make_conversation, make_monologue, speech_spans  # noqa: E402
 
 runner = CliRunner()
@@ -208,8 +204,8 @@ def test_a_channel_without_speech_falls_back_to_diarization():
 def test_enrollment_names_a_channel(tmp_path, monkeypatch):
     """--channels-are-speakers without metadata: the enrolled voice says which channel is
     the interviewer, even against the question counts (here the enrolled voice answers)."""
-    from transcribe.speakers.diarize import embed
-    from transcribe.speakers.naming import save_enrollment
+    from listenwell.transcribe.speakers.diarize import embed
+    from listenwell.transcribe.speakers.naming import save_enrollment
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     two, sr, truth = make_conversation(seed=0, exchanges=2, two_channel=True, crosstalk_db=None)

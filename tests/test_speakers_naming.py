@@ -6,17 +6,17 @@ import stat
 
 import numpy as np
 import pytest
-
-from listenwell.errors import UserError
-from listenwell.plan import Plan, Question
-from listenwell.records import AudioInfo, Segment, Transcript, Turn, Word
-from transcribe.speakers.naming import (
+from listenwell.transcribe.speakers.naming import (
     enrollment_path,
     find_interviewer,
     load_enrollment,
     relabel_for,
     save_enrollment,
 )
+
+from listenwell.errors import UserError
+from listenwell.plan import Plan, Question
+from listenwell.records import AudioInfo, Segment, Transcript, Turn, Word
 
 PLAN = Plan(questions=[
     Question("q1", "How did you get started in product design?", 1),

@@ -5,20 +5,16 @@ recorder marks the channels, the channel path splits them, crosstalk included.""
 from __future__ import annotations
 
 import json
-import sys
 import time
 
 import pytest
 import soundfile as sf
-from conftest import ROOT
 from rig import PLAN, start_rig, wait_for
 from typer.testing import CliRunner
 
 from listenwell.cli import app
 from listenwell.folder import InterviewFolder
 from listenwell.intervals import shares, talk_time
-
-sys.path.insert(0, str(ROOT))
 from samples.synth_conversation import make_conversation  # noqa: E402
 
 CONSENT = ["--consent", "verbal", "--consent-by", "Ada Lovelace"]

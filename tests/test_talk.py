@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from listenwell.analysis.talk import talk_in, talk_stats
 
-from analysis.script import transcript_from_script
-from analysis.talk import talk_in, talk_stats
 from listenwell.records import INTERVIEWEE as EE
 from listenwell.records import INTERVIEWER as ER
 from listenwell.records import Turn
+from samples.script import transcript_from_script
 
 # interviewer asks (0-4), interviewee answers (5-35, with a 0.3 s pause at 20 that counts
 # as talking and a 3 s pause at 27-30 that does not), the interviewer cuts in at 33 while

@@ -9,9 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from listenwell.transcribe.audio import (
+    decode,
+    decode_channels,
+    open_audio,
+    stream_blocks,
+    to_float32,
+)
 
 from listenwell.errors import AudioError
-from transcribe.audio import decode, decode_channels, open_audio, stream_blocks, to_float32
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

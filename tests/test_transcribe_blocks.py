@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
-from transcribe.audio import decode, open_audio
-from transcribe.pipeline import _blocks, _quiet_cut
+from listenwell.transcribe.audio import decode, open_audio
+from listenwell.transcribe.pipeline import _blocks, _quiet_cut
 
 SAMPLE_AUDIO = Path(__file__).resolve().parent.parent / "samples" / "interview" / "audio.flac"
 

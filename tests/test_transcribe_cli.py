@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from listenwell.transcribe.audio import decode
 from typer.testing import CliRunner
 
 from listenwell.cli import app
 from listenwell.records import Transcript
-from transcribe.audio import decode
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_AUDIO = SAMPLES / "interview" / "audio.flac"
@@ -213,8 +213,9 @@ def test_offline_no_network_and_a_named_model_that_is_missing(tmp_path, clips):
 
 
 def test_a_model_folder_and_transcribe_audio(tmp_path, clips):
-    import transcribe
-    from transcribe.model import bundled_model_path
+    from listenwell.transcribe.model import bundled_model_path
+
+    from listenwell import transcribe
 
     folder = tmp_path / "m"  # a model folder of the user's own (links: no 75 MB copy)
     folder.mkdir()
@@ -235,8 +236,8 @@ def test_a_rerun_gives_the_same_transcript_of_hard_audio(shared_data):
     is seeded when the model loads). Unseeded, runs gave 64-75 different words."""
     script = (
         "import sys, soundfile as sf\n"
-        "from transcribe.model import load_model\n"
-        "from transcribe.pipeline import TranscribeOptions\n"
+        "from listenwell.transcribe.model import load_model\n"
+        "from listenwell.transcribe.pipeline import TranscribeOptions\n"
         "a, sr = sf.read(sys.argv[1], dtype='float32')\n"
         "pieces, _ = load_model().transcribe(a, **TranscribeOptions().whisper_kwargs())\n"
         "print('|'.join(f'{w.start}:{w.word}' for p in pieces for w in p.words))\n"

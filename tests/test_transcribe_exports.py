@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from listenwell.transcribe.exports import to_rttm, to_srt, to_txt, to_vtt
+
 from listenwell.records import AudioInfo, Segment, Transcript, Word
-from transcribe.exports import to_rttm, to_srt, to_txt, to_vtt
 
 
 def transcript(with_speakers: bool) -> Transcript:

@@ -138,7 +138,7 @@ def check_fbank() -> None:
     import kaldi_native_fbank as knf
 
     sys.path.insert(0, str(ROOT))
-    from transcribe.speakers.diarize.features import kaldi_fbank
+    from listenwell.transcribe.speakers.diarize.features import kaldi_fbank
 
     opts = knf.FbankOptions()
     opts.frame_opts.dither = 0.0
@@ -165,7 +165,7 @@ def check_mel() -> None:
         print("mel: librosa not installed, not checked")
         return
     sys.path.insert(0, str(ROOT))
-    from transcribe.speakers.diarize.features import ge2e_mel
+    from listenwell.transcribe.speakers.diarize.features import ge2e_mel
 
     audio = (0.1 * np.random.default_rng(2).standard_normal(24000)).astype(np.float32)
     ref = librosa.feature.melspectrogram(y=audio, sr=16000, n_fft=400, hop_length=160, n_mels=40)
@@ -189,9 +189,10 @@ def quantize_campplus(out: Path, seed: int = 11, dst_name: str = "campplus-int8.
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     sys.path.insert(0, str(ROOT))
+    from listenwell.transcribe.speakers.diarize.features import kaldi_fbank
+    from listenwell.transcribe.speakers.diarize.pipeline import to_16k
+
     from samples.synth_conversation import CASES, make_conversation
-    from transcribe.speakers.diarize.features import kaldi_fbank
-    from transcribe.speakers.diarize.pipeline import to_16k
 
     clips = [sf.read(f, dtype="float32") for f in sorted((ROOT.parent / "shared/data/librivox").glob("*.flac"))]
     clips += [make_conversation(seed=seed, **kw)[:2] for kw in CASES.values()]

@@ -19,9 +19,8 @@ def transcribe_audio(audio, model: Any = None, sample_rate: int = 16000) -> str:
     tiny.en; loaded models are kept for the next call.
     """
     import numpy as np
-
-    from transcribe.model import load_model
-    from transcribe.pipeline import TranscribeOptions
+    from listenwell.transcribe.model import load_model
+    from listenwell.transcribe.pipeline import TranscribeOptions
 
     if model is None or isinstance(model, str):
         if model not in _MODELS:

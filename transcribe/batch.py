@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from listenwell.transcribe.model import ResolvedModel, load_resolved
+from listenwell.transcribe.pipeline import TranscribeOptions, transcribe_folder
+
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder
-from transcribe.model import ResolvedModel, load_resolved
-from transcribe.pipeline import TranscribeOptions, transcribe_folder
 
 
 @dataclass
@@ -134,7 +135,7 @@ def run_parallel(jobs: list[Job], workers: int, options: TranscribeOptions,
 
 
 def audio_duration(folder: InterviewFolder) -> float:
-    from transcribe.audio import open_audio
+    from listenwell.transcribe.audio import open_audio
 
     try:
         path = folder.audio_path
@@ -145,7 +146,7 @@ def audio_duration(folder: InterviewFolder) -> float:
 
 def folder_for_target(target: str) -> InterviewFolder:
     """An interview folder for a TARGET: the folder itself, or a new one for an audio file."""
-    from transcribe.importing import folder_for_audio
+    from listenwell.transcribe.importing import folder_for_audio
 
     path = Path(target)
     if path.is_dir():

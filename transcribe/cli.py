@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
     """Add this stage's commands to the listenwell app."""
     app.command("import")(import_cmd)
     app.command("transcribe")(transcribe_cmd)
-    from transcribe.speakers.cli import register as register_speakers
+    from listenwell.transcribe.speakers.cli import register as register_speakers
 
     register_speakers(app)  # enroll, label
 
@@ -27,7 +27,7 @@ def import_cmd(
 
     Example: listenwell import ~/Downloads/call.m4a --plan plan.toml --to interviews/priya
     """
-    from transcribe.importing import import_audio
+    from listenwell.transcribe.importing import import_audio
 
     folder = import_audio(audio, to, plan)
     meta = folder.metadata()
@@ -63,8 +63,8 @@ def transcribe_cmd(
     if model is None or (model_path and model_path.is_dir()):
         # nothing may touch the network unless the user named a model that is not on disk
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from transcribe.runner import run_transcribe
-    from transcribe.speakers import SpeakerOptions
+    from listenwell.transcribe.runner import run_transcribe
+    from listenwell.transcribe.speakers import SpeakerOptions
 
     results, code = run_transcribe(
         [str(t) for t in targets], model=model, language=language, compute_type=compute_type,

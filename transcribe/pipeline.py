@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from listenwell.transcribe.audio import SAMPLE_RATE, file_sha256, open_audio, stream_blocks
+from listenwell.transcribe.exports import EXPORTS, to_rttm
+from listenwell.transcribe.model import ResolvedModel, load_resolved, resolve_model
 
 from listenwell import __version__
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder, write_json, write_text
 from listenwell.plan import Plan, load_plan
 from listenwell.records import AudioInfo, Segment, Transcript, Word
-from transcribe.audio import SAMPLE_RATE, file_sha256, open_audio, stream_blocks
-from transcribe.exports import EXPORTS, to_rttm
-from transcribe.model import ResolvedModel, load_resolved, resolve_model
 
 BLOCK_S = 300.0  # audio per faster-whisper call: its VAD and STFT need ~1.3 MB per second of it
 CUT_SEARCH_S = 20.0  # where to look for a quiet cut at the end of a block
@@ -84,7 +84,7 @@ class TranscribeOptions:
 
 def default_speaker_options() -> Any:
     """transcribe.speakers.SpeakerOptions() once that package provides it, else None."""
-    import transcribe.speakers as speakers
+    import listenwell.transcribe.speakers as speakers
 
     factory = getattr(speakers, "SpeakerOptions", None)
     return factory() if factory is not None else None
@@ -183,7 +183,7 @@ def attribute_speakers(
     options: TranscribeOptions, progress: Callable[[float], None] | None = None,
 ) -> Transcript:
     """Who spoke when, from transcribe.speakers once that package provides `attribute`."""
-    import transcribe.speakers as speakers
+    import listenwell.transcribe.speakers as speakers
 
     attribute = getattr(speakers, "attribute", None)
     if attribute is None:

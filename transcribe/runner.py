@@ -5,6 +5,16 @@ from __future__ import annotations
 import os
 
 import typer
+from listenwell.transcribe.batch import (
+    Job,
+    Result,
+    audio_duration,
+    folder_for_target,
+    run_parallel,
+    run_serial,
+)
+from listenwell.transcribe.model import default_threads, resolve_model
+from listenwell.transcribe.pipeline import TranscribeOptions, audio_of, is_current
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -15,16 +25,6 @@ from rich.progress import (
 )
 
 from listenwell.errors import UserError
-from transcribe.batch import (
-    Job,
-    Result,
-    audio_duration,
-    folder_for_target,
-    run_parallel,
-    run_serial,
-)
-from transcribe.model import default_threads, resolve_model
-from transcribe.pipeline import TranscribeOptions, audio_of, is_current
 
 
 def _debug() -> bool:

@@ -54,7 +54,7 @@ def attribute(
     progress(fraction) is called as the work goes on (0..1)."""
     if not options.enabled:
         return _turned_off(transcript)
-    from transcribe.audio import decode, decode_channels, open_audio
+    from listenwell.transcribe.audio import decode, decode_channels, open_audio
 
     # 16-bit PCM halves the memory (a 2-hour recording: 230 MB per channel); the channels
     # are decoded apart only where they may be one speaker each, else mixed while decoding
@@ -118,7 +118,7 @@ def attribute_audio(
         if wants_channels:
             detail["note"] = f"{problem}, so the channels are not one speaker each: diarized as one channel"
         method = "diarization"
-        from transcribe.speakers.diarize import diarize
+        from listenwell.transcribe.speakers.diarize import diarize
 
         mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
         words = [(w.start, w.end, w.word) for w in transcript.words]
@@ -199,10 +199,10 @@ def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn],
                        labels: list[str]) -> dict[str, np.ndarray]:
     """One voice embedding per channel (labels[i] is channel i) from that channel's own
     speech, for naming by enrollment when the metadata does not say who is where."""
-    from transcribe.audio import to_float32
+    from listenwell.transcribe.audio import to_float32
 
     try:
-        from transcribe.speakers.diarize import embed
+        from listenwell.transcribe.speakers.diarize import embed
     except ImportError:
         return {}
     out = {}

@@ -16,9 +16,9 @@ A "stereo" file whose channels carry the same signal is not two speakers:
 from __future__ import annotations
 
 import numpy as np
+from listenwell.transcribe.audio import to_float32
 
 from listenwell.records import Turn
-from transcribe.audio import to_float32
 
 from .diarize.models import one_blas_thread
 

@@ -33,7 +33,7 @@ def enroll_cmd(
     Example: listenwell enroll            (then read any text aloud until it stops)
     Example: listenwell enroll --from-file my-voice.m4a
     """
-    from transcribe.speakers.naming import enrollment_path, save_enrollment
+    from listenwell.transcribe.speakers.naming import enrollment_path, save_enrollment
 
     path = enrollment_path()
     if delete:
@@ -44,8 +44,7 @@ def enroll_cmd(
             typer.echo(f"no enrolled voice ({path} does not exist)")
         return
     import numpy as np
-
-    from transcribe.audio import decode
+    from listenwell.transcribe.audio import decode
 
     if from_file is not None:
         if not from_file.is_file():
@@ -59,7 +58,7 @@ def enroll_cmd(
             f"only {speech_s:.1f} s of speech found (need {MIN_SPEECH_S:.0f} s); speak closer to the microphone and try again"
         )
     try:
-        from transcribe.speakers.diarize import embed
+        from listenwell.transcribe.speakers.diarize import embed
     except ImportError as e:
         raise UserError(f"the speaker models are not available ({e}); reinstall listenwell") from None
     vector = embed(np.asarray(audio, dtype=np.float32), 16000)
@@ -72,10 +71,9 @@ def _record(seconds: float, device: str | None):
     import tempfile
 
     import soundfile as sf
+    from listenwell.recorder.devices import open_error, pick_samplerate, resolve, sounddevice
+    from listenwell.transcribe.audio import decode
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from recorder.devices import open_error, pick_samplerate, resolve, sounddevice
-    from transcribe.audio import decode
 
     sd = sounddevice()
     dev = resolve(device)
@@ -100,8 +98,7 @@ def _record(seconds: float, device: str | None):
 def _speech_seconds(audio) -> float:
     """Seconds of the clip clearly above its noise floor (10 ms frames)."""
     import numpy as np
-
-    from transcribe.speakers.channels import HOP_S, _activity, frame_levels
+    from listenwell.transcribe.speakers.channels import HOP_S, _activity, frame_levels
 
     if len(audio) < 1600:
         return 0.0
@@ -120,10 +117,11 @@ def label_cmd(
     Example: listenwell label interviews/priya --swap
     Example: listenwell label interviews/panel --interviewer S2
     """
+    from listenwell.transcribe.pipeline import write_transcript
+    from listenwell.transcribe.speakers.naming import relabel_for
+
     from listenwell.folder import open_folder
     from listenwell.records import Transcript
-    from transcribe.pipeline import write_transcript
-    from transcribe.speakers.naming import relabel_for
 
     if swap == (interviewer is not None):
         raise UserError("give either --swap or --interviewer LABEL")

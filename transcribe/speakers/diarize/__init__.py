@@ -1,6 +1,6 @@
 """Single-channel speaker diarization on onnxruntime (no torch, no network).
 
-    from transcribe.speakers.diarize import diarize, embed
+    from listenwell.transcribe.speakers.diarize import diarize, embed
     d = diarize(audio, 16000)            # d.turns: [Turn(start, end, "S1"), ...]
     voice = embed(clip, 16000)           # one L2-normalised voice embedding
 

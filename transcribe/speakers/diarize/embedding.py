@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-
-from transcribe.audio import to_float32
+from listenwell.transcribe.audio import to_float32
 
 from .features import FRAME_SHIFT, kaldi_fbank
 from .models import EMBEDDING, session

@@ -31,9 +31,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from listenwell.transcribe.audio import to_float32
 
 from listenwell.records import Turn
-from transcribe.audio import to_float32
 
 from . import segmentation as seg
 from .clustering import Params, cluster, nearest

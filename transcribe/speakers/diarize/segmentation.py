@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-from transcribe.audio import to_float32
+from listenwell.transcribe.audio import to_float32
 
 from .models import SEGMENTATION, session
 
