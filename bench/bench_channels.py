@@ -26,13 +26,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio  # noqa: E402
-from listenwell.transcribe.speakers.assign import TurnIndex, assign  # noqa: E402
-from listenwell.transcribe.speakers.channels import channel_turns  # noqa: E402
-
 from listenwell.intervals import intersect, shares, talk_time, total  # noqa: E402
 from listenwell.plan import Plan, Question  # noqa: E402
 from listenwell.records import AudioInfo, Segment, Transcript, Turn, Word  # noqa: E402
+from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio  # noqa: E402
+from listenwell.transcribe.speakers.assign import TurnIndex, assign  # noqa: E402
+from listenwell.transcribe.speakers.channels import channel_turns  # noqa: E402
 from samples.synth_conversation import CASES, QUESTIONS, TWO_CHANNEL_CASES, make_conversation  # noqa: E402
 
 SEEDS = (0, 1, 2)

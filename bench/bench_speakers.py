@@ -110,11 +110,10 @@ _WORDS: dict[str, list] = {}  # ASR segments per case (the same for every varian
 def asr_words(audio: np.ndarray, sr: int) -> list:
     """The transcript's words as `listenwell transcribe` gets them (bundled tiny.en, the
     pipeline's own settings), as Segments for transcribe.speakers.assign."""
+    from listenwell.records import Segment, Word
     from listenwell.transcribe.model import load_model
     from listenwell.transcribe.pipeline import TranscribeOptions
     from listenwell.transcribe.speakers.diarize import to_16k
-
-    from listenwell.records import Segment, Word
 
     if "asr" not in _MODEL:
         _MODEL["asr"] = load_model()
@@ -128,6 +127,7 @@ def words_right(truth: list[Turn], hyp: list[Turn], segments: list) -> tuple[int
     bench_channels.words_right does, after the hypothesis labels are mapped to true ones as
     for the share error."""
     from bench_channels import words_right as judged
+
     from listenwell.transcribe.speakers.assign import assign
 
     m = mapping(truth, hyp)

@@ -58,9 +58,10 @@ ASR_ONLY = r"""
 import json, sys
 import listenwell.transcribe.pipeline as p
 from listenwell.folder import InterviewFolder
-p.attribute_speakers = lambda t, *a, **k: t  # ASR, transcript.json and exports only
-t = p.transcribe_folder(InterviewFolder(__import__("pathlib").Path(sys.argv[1])),
-                        p.TranscribeOptions(**json.loads(sys.argv[2])))
+from listenwell.transcribe.speakers import SpeakerOptions
+options = p.TranscribeOptions(**json.loads(sys.argv[2]))
+options.speakers = SpeakerOptions(enabled=False)  # ASR, transcript.json and exports only
+t = p.transcribe_folder(InterviewFolder(__import__("pathlib").Path(sys.argv[1])), options)
 print(json.dumps({"text": " ".join(s.text for s in t.segments)}))
 """
 

@@ -1,7 +1,10 @@
 """The `listenwell` command line: one typer app; each stage registers its own commands.
 
 Commands live beside their stage (recorder/cli.py, transcribe/cli.py, analysis/cli.py);
-this module only assembles them and turns user errors into one line and an exit code.
+those that span stages (check, enroll) live in prepare.py. This module only assembles them
+and turns user errors into one line and an exit code. Imports run one way: the core
+(listenwell/*.py) <- the stages (listenwell.recorder, .transcribe, .analysis) <- this
+assembly (cli.py, prepare.py); tests/test_structure.py keeps it so.
 Heavy imports (faster-whisper, sounddevice, onnxruntime) happen inside the commands so
 that `listenwell --help` stays instant.
 """
@@ -15,10 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from listenwell import __version__
-from listenwell.errors import UserError
-
-# Whether --debug was given: tracebacks are shown instead of one-line errors.
-DEBUG = {"on": False}
+from listenwell.errors import UserError, debug_enabled, set_debug
 
 
 def error_line(message: str) -> None:
@@ -33,7 +33,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as e:
-            if DEBUG["on"]:
+            if debug_enabled():
                 raise
             error_line(str(e))
             raise typer.Exit(e.exit_code) from None
@@ -43,7 +43,7 @@ class _Group(TyperGroup):
         except Exception as e:
             # typer's own exits, aborts (a declined confirmation) and usage errors: typer
             # reports them (typer vendors click, so match by module, not by class)
-            if DEBUG["on"] or type(e).__module__.split(".")[0] in ("typer", "click"):
+            if debug_enabled() or type(e).__module__.split(".")[0] in ("typer", "click"):
                 raise
             # an unexpected failure: still one line, unless --debug
             error_line(f"{type(e).__name__}: {e} (run with --debug for the traceback)")
@@ -75,24 +75,26 @@ def _main(
     ),
 ) -> None:
     """Record, transcribe and review informational interviews, privately, on this machine."""
-    DEBUG["on"] = debug
+    set_debug(debug)
     # Recordings and transcripts are personal data: everything we create is owner-only.
     os.umask(0o077)
 
 
-def _register_stages() -> None:
+def _register_commands() -> None:
+    from listenwell import prepare
     from listenwell.analysis.cli import register as register_analysis
     from listenwell.analysis.compare_cli import register as register_compare
     from listenwell.recorder.cli import register as register_recorder
     from listenwell.transcribe.cli import register as register_transcribe
 
-    register_recorder(app)
-    register_transcribe(app)
-    register_analysis(app)
+    register_recorder(app)  # record, devices, recover, forget
+    prepare.register(app)  # check, enroll: they span the recorder and transcribe stages
+    register_transcribe(app)  # import, transcribe, label
+    register_analysis(app)  # report, plan
     register_compare(app)  # list, compare
 
 
-_register_stages()
+_register_commands()
 
 
 def main() -> None:

@@ -22,3 +22,17 @@ class PlanError(UserError):
 
 class AudioError(UserError):
     """An audio file that cannot be decoded, or holds no audio."""
+
+
+# Whether `--debug` was given: tracebacks instead of one-line errors, and the native
+# libraries' own diagnostics left on screen. Set once by the command line, read anywhere.
+_debug = False
+
+
+def set_debug(on: bool) -> None:
+    global _debug
+    _debug = bool(on)
+
+
+def debug_enabled() -> bool:
+    return _debug

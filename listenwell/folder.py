@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from listenwell.errors import UserError
-from listenwell.plan import PLAN_SUFFIXES
+from listenwell.plan import PLAN_SUFFIXES, Plan, load_plan
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -70,6 +70,12 @@ class InterviewFolder:
             if p.is_file():
                 return p
         return None
+
+    def plan(self, override: Path | None = None) -> Plan | None:
+        """The interview's plan (`override` instead of the folder's own, when given), or
+        None without one. Raises PlanError naming the file and line of a bad plan."""
+        path = override or self.plan_path
+        return load_plan(path) if path else None
 
     @property
     def audio_path(self) -> Path | None:

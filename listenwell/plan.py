@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,12 +119,21 @@ def parse_toml_plan(text: str, name: str = "plan.toml") -> tuple[Plan | None, li
             err(_line_of(lines, rf"\[\[?\s*{re.escape(key)}\b|^\s*{re.escape(key)}\s*="),
                 f"unknown section or key '{key}' (expected [interview] and [[questions]])")
 
-    info = data.get("interview", {})
+    plan = Plan()
+    _read_interview(plan, data.get("interview", {}), lines, err)
+    _read_questions(plan, data.get("questions", []), lines, err)
+    return (None if errors else plan), errors
+
+
+ErrorSink = Callable[[int | None, str], None]  # (line or None, message)
+
+
+def _read_interview(plan: Plan, info: object, lines: list[str], err: ErrorSink) -> None:
+    """The [interview] table into `plan`; each problem to err() with its line."""
     if not isinstance(info, dict):
         err(_line_of(lines, r"^\s*interview\s*="), "'interview' must be a table: [interview]")
         info = {}
     interview_start = _line_of(lines, r"^\s*\[\s*interview\s*\]") or 1
-    plan = Plan()
     for key, value in info.items():
         line = _line_of(lines, rf"^\s*{re.escape(key)}\s*=", after=interview_start)
         if key not in INTERVIEW_KEYS:
@@ -145,7 +155,9 @@ def parse_toml_plan(text: str, name: str = "plan.toml") -> tuple[Plan | None, li
     if not plan.consent_statement:
         plan.consent_statement = DEFAULT_CONSENT_STATEMENT
 
-    questions = data.get("questions", [])
+
+def _read_questions(plan: Plan, questions: object, lines: list[str], err: ErrorSink) -> None:
+    """The [[questions]] tables into `plan`; each problem to err() with its line."""
     if not isinstance(questions, list):
         err(_line_of(lines, r"^\s*questions\s*="), "questions must be [[questions]] tables")
         questions = []
@@ -182,7 +194,6 @@ def parse_toml_plan(text: str, name: str = "plan.toml") -> tuple[Plan | None, li
         plan.questions.append(Question(id=qid, text=" ".join(text.split()), priority=priority))
     if not questions:
         err(None, "the plan has no questions; add [[questions]] tables (see `listenwell plan new`)")
-    return (None if errors else plan), errors
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\[[ xX]\]\s+)")

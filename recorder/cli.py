@@ -1,4 +1,4 @@
-"""Commands of the recorder stage: record, check, devices, recover, forget."""
+"""Commands of the recorder stage: record, devices, recover, forget."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ CONSENT_HELP = "How the interviewee agreed (verbal or written), for scripts; nee
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the listenwell app."""
     app.command("record")(record_cmd)
-    app.command("check")(check_cmd)
     app.command("devices")(devices_cmd)
     app.command("recover")(recover_cmd)
     app.command("forget")(forget_cmd)
@@ -49,24 +48,6 @@ def record_cmd(
            _console())
 
 
-def check_cmd(
-    plan: Path = typer.Argument(None, help="The interview plan, for its planned minutes."),
-    device: str = typer.Option(None, "--device", "-d", help="Microphone: number or part of its name."),
-    system_audio: str = typer.Option(None, "--system-audio", help="The call's sound device, to test too."),
-    seconds: float = typer.Option(4.0, "--seconds", min=1.0, max=30.0, help="How long to record."),
-    minutes: float = typer.Option(None, "--minutes", help="Planned length, for the disk check (default: the plan's, else 60)."),
-    where: Path = typer.Option(Path("."), "--where", help="Where the interview folder will go (disk check)."),
-    model: str = typer.Option(None, "--model", help="Speech model to test (default: the bundled one)."),
-) -> None:
-    """Check the setup before an interview: device, level, transcript, disk, model.
-
-    Example: listenwell check plan.toml --device USB
-    """
-    from listenwell.recorder.check import run_check
-
-    run_check(plan, device, system_audio, seconds, minutes, where, model, _console())
-
-
 def devices_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """List the audio inputs; * marks the default.
 
@@ -92,9 +73,8 @@ def recover_cmd(folder: Path = typer.Argument(..., help="The interview folder of
 
     Example: listenwell recover 2026-11-25-morgan-lee
     """
-    from listenwell.recorder.finish import recover
-
     from listenwell.folder import open_folder
+    from listenwell.recorder.finish import recover
 
     for line in recover(open_folder(folder)):
         typer.echo(line)

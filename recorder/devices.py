@@ -9,7 +9,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-from listenwell.errors import UserError
+from listenwell.errors import UserError, debug_enabled
 
 # Tried after the device's own default rate; transcription resamples whatever we record.
 PREFERRED_RATES = (48000, 44100, 32000, 22050, 16000)
@@ -145,9 +145,7 @@ def quiet_native_stderr():
     """Keep PortAudio's C-level diagnostics (its ALSA code prints failed expressions to
     file descriptor 2 when a device goes away) off the screen: the user gets one line
     from us instead. Python's own stderr keeps working; --debug shows everything."""
-    from listenwell.cli import DEBUG
-
-    if DEBUG["on"]:
+    if debug_enabled():
         yield
         return
     try:

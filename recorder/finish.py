@@ -8,11 +8,11 @@ import os
 from pathlib import Path
 
 import soundfile as sf
-from listenwell.recorder.consent import now_iso
-from listenwell.recorder.wavfile import repair, sha256
 
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder, write_json
+from listenwell.recorder.consent import now_iso
+from listenwell.recorder.wavfile import repair, sha256
 
 
 def audio_files(folder: InterviewFolder) -> list[Path]:

@@ -14,6 +14,8 @@ import threading
 
 from rich.text import Text
 
+from listenwell.timefmt import clock
+
 KEYS_HELP = "m mark · n note · p pause · q stop"
 SILENCE_WARN_S = 10.0
 METER_WIDTH = 12
@@ -89,11 +91,6 @@ def _isatty(stream) -> bool:
     return False
 
 
-def clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
-
-
 def meter(db: float) -> Text:
     """A level meter from -60 to 0 dBFS: green, yellow near the top, red when clipping."""
     filled = max(0, min(METER_WIDTH, round((db + 60) / 60 * METER_WIDTH)))
@@ -117,7 +114,7 @@ def status_line(
         line.append("● CONSENT ", style="bold magenta")
     else:
         line.append("● REC ", style="bold red")
-    line.append(clock(elapsed), style="bold")
+    line.append(clock(int(elapsed)), style="bold")  # a stopwatch: whole seconds gone
     if planned_s:
         share = elapsed / planned_s
         style = "red" if share >= 1 else "yellow" if share >= 0.8 else "default"

@@ -18,8 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from rich.console import Console
+from rich.live import Live
+
+from listenwell import __version__
+from listenwell.errors import UserError
+from listenwell.folder import InterviewFolder, append_jsonl, write_text
+from listenwell.plan import Plan, load_plan
 from listenwell.recorder import consent as consent_mod
-from listenwell.recorder.capture import Capture, dbfs
+from listenwell.recorder.capture import Capture
 from listenwell.recorder.devices import (
     InputDevice,
     check_rate,
@@ -28,14 +35,9 @@ from listenwell.recorder.devices import (
     resolve,
 )
 from listenwell.recorder.finish import finalize
-from listenwell.recorder.live import Keys, clock, status_line, warnings_for
-from rich.console import Console
-from rich.live import Live
-
-from listenwell import __version__
-from listenwell.errors import UserError
-from listenwell.folder import InterviewFolder, append_jsonl, write_text
-from listenwell.plan import Plan, load_plan
+from listenwell.recorder.live import Keys, status_line, warnings_for
+from listenwell.recorder.source import dbfs
+from listenwell.timefmt import clock
 
 AUDIO_NAME = "audio.wav"
 CONSENT_AUDIO_NAME = "consent-audio.wav"

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
+from conftest import missing
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,7 +46,7 @@ def find_chromium() -> str | None:
 def chromium_or_skip() -> str:
     path = find_chromium()
     if path is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium; see tools/system-packages.sh)")
+        missing("Chromium is not installed (apt-get install chromium; see tools/system-packages.sh)")
     return path
 
 

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
+from conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tools" / "pulse-rig.sh"
@@ -45,7 +45,7 @@ class PulseRig:
         run = subprocess.run([str(SCRIPT), "start", str(self.path)], capture_output=True, text=True,
                              timeout=30)
         if run.returncode == 3:  # a package is missing: the script names it
-            pytest.skip(run.stderr.strip())
+            missing(run.stderr.strip())
         if run.returncode != 0:
             raise RuntimeError(f"pulse rig did not start: {run.stderr.strip()}")
         env = dict(os.environ)
@@ -89,7 +89,7 @@ class PulseRig:
 def start_rig(tmp: Path) -> PulseRig:
     reason = missing_tools()
     if reason:
-        pytest.skip(reason)
+        missing(reason)
     return PulseRig(tmp).start()
 
 

@@ -11,8 +11,9 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
-from listenwell.recorder.wavfile import sha256
 from rig import PLAN, meta, speak, start_rig, started, tone, wait_for
+
+from listenwell.recorder.wavfile import sha256
 
 pytestmark = pytest.mark.slow
 CONSENT = ["--consent", "verbal", "--consent-by", "Ada Lovelace"]

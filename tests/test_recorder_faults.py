@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
-from listenwell.recorder.wavfile import sha256
 from rig import LISTENWELL, meta, start_rig, started, tone, wait_for
+
+from listenwell.recorder.wavfile import sha256
 
 pytestmark = pytest.mark.slow
 CONSENT = ["--consent", "written", "--consent-by", "Ada Lovelace"]

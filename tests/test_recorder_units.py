@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 import soundfile as sf
+
 from listenwell.recorder.devices import describe
 from listenwell.recorder.live import status_line, warnings_for
 from listenwell.recorder.wavfile import StreamingWav, repair

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
+from conftest import missing
 
 from listenwell.intervals import shares, talk_time
 from listenwell.plan import load_plan
@@ -52,7 +53,7 @@ def test_truth_matches_plan_and_script():
 @pytest.mark.slow
 def test_make_sample_rebuilds_the_same_truth(tmp_path):
     if not (shutil.which("espeak-ng") and shutil.which("sox")):
-        pytest.skip("espeak-ng and sox build the sample")
+        missing("espeak-ng and sox build the sample")
     import subprocess
     import sys
 

@@ -6,9 +6,9 @@ import subprocess
 
 import numpy as np
 import pytest
-from listenwell.transcribe.speakers.channels import channel_turns, same_signal
 
 from listenwell.intervals import intersect, shares, subtract, talk_time, total
+from listenwell.transcribe.speakers.channels import channel_turns, same_signal
 from samples.synth_conversation import make_conversation  # noqa: E402
 
 LABELS = ["interviewer", "interviewee"]

@@ -8,14 +8,14 @@ import stat
 import numpy as np
 import pytest
 import soundfile as sf
-from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio
-from listenwell.transcribe.speakers.rttm import read_rttm
 from typer.testing import CliRunner
 
 from listenwell.cli import app
 from listenwell.folder import InterviewFolder
 from listenwell.intervals import shares, talk_time
 from listenwell.records import AudioInfo, Transcript
+from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio
+from listenwell.transcribe.speakers.rttm import read_rttm
 from samples.synth_conversation import make_conversation, make_monologue, speech_spans  # noqa: E402
 
 runner = CliRunner()

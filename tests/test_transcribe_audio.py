@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+
+from listenwell.errors import AudioError
 from listenwell.transcribe.audio import (
     decode,
     decode_channels,
@@ -16,8 +18,6 @@ from listenwell.transcribe.audio import (
     stream_blocks,
     to_float32,
 )
-
-from listenwell.errors import AudioError
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

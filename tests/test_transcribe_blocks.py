@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
 from listenwell.transcribe.audio import decode, open_audio
 from listenwell.transcribe.pipeline import _blocks, _quiet_cut
 

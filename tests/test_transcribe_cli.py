@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from listenwell.transcribe.audio import decode
 from typer.testing import CliRunner
 
 from listenwell.cli import app
 from listenwell.records import Transcript
+from listenwell.transcribe.audio import decode
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_AUDIO = SAMPLES / "interview" / "audio.flac"
@@ -213,9 +213,8 @@ def test_offline_no_network_and_a_named_model_that_is_missing(tmp_path, clips):
 
 
 def test_a_model_folder_and_transcribe_audio(tmp_path, clips):
-    from listenwell.transcribe.model import bundled_model_path
-
     from listenwell import transcribe
+    from listenwell.transcribe.model import bundled_model_path
 
     folder = tmp_path / "m"  # a model folder of the user's own (links: no 75 MB copy)
     folder.mkdir()

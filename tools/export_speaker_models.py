@@ -191,7 +191,6 @@ def quantize_campplus(out: Path, seed: int = 11, dst_name: str = "campplus-int8.
     sys.path.insert(0, str(ROOT))
     from listenwell.transcribe.speakers.diarize.features import kaldi_fbank
     from listenwell.transcribe.speakers.diarize.pipeline import to_16k
-
     from samples.synth_conversation import CASES, make_conversation
 
     clips = [sf.read(f, dtype="float32") for f in sorted((ROOT.parent / "shared/data/librivox").glob("*.flac"))]

@@ -19,6 +19,7 @@ def transcribe_audio(audio, model: Any = None, sample_rate: int = 16000) -> str:
     tiny.en; loaded models are kept for the next call.
     """
     import numpy as np
+
     from listenwell.transcribe.model import load_model
     from listenwell.transcribe.pipeline import TranscribeOptions
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from listenwell.transcribe.model import ResolvedModel, load_resolved
-from listenwell.transcribe.pipeline import TranscribeOptions, transcribe_folder
-
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder
+from listenwell.transcribe.model import ResolvedModel, load_resolved
+from listenwell.transcribe.pipeline import TranscribeOptions, transcribe_folder
 
 
 @dataclass

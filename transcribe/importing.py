@@ -7,11 +7,10 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from listenwell.transcribe.audio import check_audio
-
 from listenwell.errors import UserError
 from listenwell.folder import FILE_MODE, InterviewFolder, write_text
 from listenwell.plan import load_plan
+from listenwell.transcribe.audio import check_audio
 
 
 def plan_name(plan: Path) -> str:

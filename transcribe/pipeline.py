@@ -3,13 +3,12 @@
 ASR runs block by block (5 minutes, cut at the quietest moment near the end of each block)
 so that memory stays flat however long the recording is; segments stream out of
 faster-whisper as they are decoded and drive the progress bar. Then speaker attribution
-(transcribe.speakers, when present) and the exports.
+(transcribe.speakers) and the exports.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from listenwell.transcribe.audio import SAMPLE_RATE, file_sha256, open_audio, stream_blocks
-from listenwell.transcribe.exports import EXPORTS, to_rttm
-from listenwell.transcribe.model import ResolvedModel, load_resolved, resolve_model
 
 from listenwell import __version__
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder, write_json, write_text
-from listenwell.plan import Plan, load_plan
+from listenwell.plan import Plan
 from listenwell.records import AudioInfo, Segment, Transcript, Word
+from listenwell.transcribe.audio import SAMPLE_RATE, file_sha256, open_audio, stream_blocks
+from listenwell.transcribe.exports import EXPORTS, to_rttm
+from listenwell.transcribe.model import ResolvedModel, load_resolved, resolve_model
+from listenwell.transcribe.speakers import SpeakerOptions, attribute
 
 BLOCK_S = 300.0  # audio per faster-whisper call: its VAD and STFT need ~1.3 MB per second of it
 CUT_SEARCH_S = 20.0  # where to look for a quiet cut at the end of a block
@@ -56,16 +56,14 @@ class TranscribeOptions:
     log_prob_threshold: float = -1.0
     # The plan's names as hotwords or prompt: measured to hurt (WER 9 % -> 33 % / 10 %).
     plan_prompt: bool = False
-    speakers: Any = None  # transcribe.speakers.SpeakerOptions, when speaker attribution runs
+    speakers: SpeakerOptions = field(default_factory=SpeakerOptions)
 
     def settings(self) -> dict[str, Any]:
         """What the transcript depends on besides audio and model (the skip check compares)."""
         d = dataclasses.asdict(self)
         for k in ("model", "threads", "speakers"):
             d.pop(k)
-        speakers = self.speakers if self.speakers is not None else default_speaker_options()
-        if speakers is not None and dataclasses.is_dataclass(speakers):
-            d["speakers"] = dataclasses.asdict(speakers)
+        d["speakers"] = dataclasses.asdict(self.speakers)
         return d
 
     def whisper_kwargs(self) -> dict[str, Any]:
@@ -80,14 +78,6 @@ class TranscribeOptions:
             compression_ratio_threshold=self.compression_ratio_threshold,
             log_prob_threshold=self.log_prob_threshold,
         )
-
-
-def default_speaker_options() -> Any:
-    """transcribe.speakers.SpeakerOptions() once that package provides it, else None."""
-    import listenwell.transcribe.speakers as speakers
-
-    factory = getattr(speakers, "SpeakerOptions", None)
-    return factory() if factory is not None else None
 
 
 def audio_of(folder: InterviewFolder) -> Path:
@@ -121,10 +111,6 @@ def is_current(folder: InterviewFolder, model_label: str, options: TranscribeOpt
     )
 
 
-def folder_plan(folder: InterviewFolder) -> Plan | None:
-    return load_plan(folder.plan_path) if folder.plan_path else None
-
-
 def transcribe_folder(
     folder: InterviewFolder,
     options: TranscribeOptions,
@@ -138,7 +124,7 @@ def transcribe_folder(
     """
     audio_path = audio_of(folder)
     stream = open_audio(audio_path)
-    plan = folder_plan(folder)
+    plan = folder.plan()
     resolved = resolved or resolve_model(options.model)
     if model is None:
         model = load_resolved(resolved, options.compute_type, options.threads)
@@ -163,36 +149,19 @@ def transcribe_folder(
     if stream.truncated:  # damaged file: what decoded is transcribed; say where it stopped
         folder.update_metadata(audio_truncated_at_s=round(stream.decoded_s, 3))
 
-    # ---- speaker attribution: transcribe.speakers fills segment/word speakers and turns --
+    # ---- speaker attribution: segment and word speakers, and turns --------------------
     total = transcript.audio.duration_s
     speaker_progress = (
         (lambda f: progress(total * (ASR_SHARE + (1 - ASR_SHARE) * f), total, "speakers"))
         if progress else None
     )
-    transcript = attribute_speakers(transcript, audio_path, folder.metadata(), plan, options,
-                                    speaker_progress)
+    transcript = attribute(transcript, audio_path, folder.metadata(), plan, options.speakers,
+                           speaker_progress)
     if progress:
         progress(total, total, "done")
 
     write_transcript(folder, transcript)
     return transcript
-
-
-def attribute_speakers(
-    transcript: Transcript, audio_path: Path, meta: dict, plan: Plan | None,
-    options: TranscribeOptions, progress: Callable[[float], None] | None = None,
-) -> Transcript:
-    """Who spoke when, from transcribe.speakers once that package provides `attribute`."""
-    import listenwell.transcribe.speakers as speakers
-
-    attribute = getattr(speakers, "attribute", None)
-    if attribute is None:
-        return transcript
-    if options.speakers is None:
-        options.speakers = default_speaker_options()
-    if progress is not None and "progress" in inspect.signature(attribute).parameters:
-        return attribute(transcript, audio_path, meta, plan, options.speakers, progress=progress)
-    return attribute(transcript, audio_path, meta, plan, options.speakers)
 
 
 def write_transcript(folder: InterviewFolder, transcript: Transcript) -> list[Path]:

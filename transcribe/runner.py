@@ -5,6 +5,17 @@ from __future__ import annotations
 import os
 
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from listenwell.errors import UserError, debug_enabled
+from listenwell.timefmt import clock
 from listenwell.transcribe.batch import (
     Job,
     Result,
@@ -15,22 +26,7 @@ from listenwell.transcribe.batch import (
 )
 from listenwell.transcribe.model import default_threads, resolve_model
 from listenwell.transcribe.pipeline import TranscribeOptions, audio_of, is_current
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
-from listenwell.errors import UserError
-
-
-def _debug() -> bool:
-    from listenwell.cli import DEBUG
-
-    return DEBUG["on"]
+from listenwell.transcribe.speakers import SpeakerOptions
 
 
 def default_workers(n_jobs: int) -> int:
@@ -38,15 +34,11 @@ def default_workers(n_jobs: int) -> int:
     return max(1, min(n_jobs, default_threads() // 4))
 
 
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m}:{s:02d}"
-
-
 def run_transcribe(targets: list[str], *, model: str | None, language: str | None,
                    compute_type: str, threads: int, workers: int, force: bool,
-                   quiet: bool, speakers=None) -> tuple[list[Result], int]:
+                   quiet: bool, speakers: SpeakerOptions | None = None) -> tuple[list[Result], int]:
     """Transcribe every target; returns the results and the exit code."""
+    speakers = speakers or SpeakerOptions()
     err = Console(stderr=True)
     resolved = resolve_model(model)  # a missing model is one error for the whole batch
     results: list[Result | None] = []
@@ -78,7 +70,7 @@ def run_transcribe(targets: list[str], *, model: str | None, language: str | Non
         _report(final, err)
     failed = [r for r in final if r.status == "failed"]
     code = 0 if not failed else (2 if all(r.user_error for r in failed) else 1)
-    if not _debug():
+    if not debug_enabled():
         for r in final:
             r.traceback = None
     return final, code
@@ -126,9 +118,9 @@ def _report(results: list[Result], err: Console) -> None:
             rtf = r.seconds / s["duration_s"] if s["duration_s"] else 0
             extra = " (file ended early: damaged or truncated; the rest was transcribed)" if s.get("truncated") else ""
             typer.echo(
-                f"transcribed {r.folder}: {_clock(s['duration_s'])} of audio, {s['segments']} segments, "
+                f"transcribed {r.folder}: {clock(s['duration_s'])} of audio, {s['segments']} segments, "
                 f"{s['words']} words, language {s['language']}, model {s['model']}, "
-                f"took {_clock(r.seconds)} (x{rtf:.2f} real time){extra}"
+                f"took {clock(r.seconds)} (x{rtf:.2f} real time){extra}"
             )
         elif r.status == "skipped":
             typer.echo(f"skipped {r.folder}: transcript is current (--force redoes it)")
@@ -137,7 +129,7 @@ def _report(results: list[Result], err: Console) -> None:
         _preview(done[0].folder)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
-        if r.traceback and _debug():
+        if r.traceback and debug_enabled():
             err.print(r.traceback, markup=False, highlight=False)
     if failed:
         if len(results) == 1:

@@ -16,9 +16,9 @@ A "stereo" file whose channels carry the same signal is not two speakers:
 from __future__ import annotations
 
 import numpy as np
-from listenwell.transcribe.audio import to_float32
 
 from listenwell.records import Turn
+from listenwell.transcribe.audio import to_float32
 
 from .diarize.models import one_blas_thread
 
@@ -93,6 +93,15 @@ def _activity(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     active = (levels > threshold) & (levels > ABSOLUTE_FLOOR_DB)
     strong = levels > floor + 0.6 * span
     return active, strong
+
+
+def active_seconds(audio: np.ndarray, sample_rate: int) -> float:
+    """Seconds of a one-channel clip clearly above its own noise floor (10 ms frames)."""
+    audio = np.asarray(audio)
+    if len(audio) < sample_rate // 10:
+        return 0.0
+    active, _ = _activity(frame_levels(audio[None, :], sample_rate))
+    return float(active.sum() * HOP_S)
 
 
 def _shift(x: np.ndarray, lag: int, fill) -> np.ndarray:
