@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from listenwell.records import Segment, Turn, Word
 from listenwell.transcribe.speakers.assign import assign
 from listenwell.transcribe.speakers.rttm import format_rttm, parse_rttm
-
-from listenwell.records import Segment, Turn, Word
 
 
 def seg(i, words, text=None):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from listenwell.transcribe.exports import to_rttm, to_srt, to_txt, to_vtt
-
 from listenwell.records import AudioInfo, Segment, Transcript, Word
+from listenwell.transcribe.exports import to_rttm, to_srt, to_txt, to_vtt
 
 
 def transcript(with_speakers: bool) -> Transcript:

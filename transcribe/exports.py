@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from listenwell.records import Segment, Transcript
+from listenwell.transcribe.speakers.rttm import format_rttm
 
 
 @dataclass
@@ -92,11 +93,8 @@ def to_txt(transcript: Transcript) -> str:
 
 
 def to_rttm(transcript: Transcript, file_id: str = "audio") -> str:
-    """Speaker turns in NIST RTTM, the format diarization tools compare."""
-    return "".join(
-        f"SPEAKER {file_id} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA> {t.speaker} <NA> <NA>\n"
-        for t in transcript.turns
-    )
+    """Speaker turns in NIST RTTM, the format diarization tools compare (speakers/rttm.py)."""
+    return format_rttm(transcript.turns, file_id)
 
 
 EXPORTS = {".srt": to_srt, ".vtt": to_vtt, ".txt": to_txt}

@@ -22,6 +22,7 @@ import numpy as np
 
 from listenwell.plan import Plan
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
+from listenwell.transcribe.audio import SAMPLE_RATE
 
 from .assign import assign
 from .channels import channel_turns, not_separate
@@ -29,7 +30,6 @@ from .naming import find_interviewer, load_enrollment, relabel_turns
 
 __all__ = ["SpeakerOptions", "attribute", "attribute_audio"]
 
-SAMPLE_RATE = 16000
 MIN_CHANNEL_SHARE = 0.03  # in an interview both sides talk; less than this is a missing side
 
 

@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import replace
 
+from listenwell.intervals import overlap
 from listenwell.records import Segment, Turn, Word
 
 BACKCHANNEL_WORDS = frozenset(
@@ -54,8 +55,7 @@ class TurnIndex:
             short = [t for t in active if t.duration <= SHORT_TURN_S]
             if short:
                 return min(short, key=lambda t: t.duration).speaker
-        cover = lambda t: min(end, t.end) - max(start, t.start)  # noqa: E731
-        return max(active, key=lambda t: (round(cover(t), 3), t.duration)).speaker
+        return max(active, key=lambda t: (round(overlap((start, end), (t.start, t.end)), 3), t.duration)).speaker
 
 
 def assign(segments: list[Segment], turns: list[Turn]) -> list[Segment]:

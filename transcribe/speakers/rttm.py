@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from listenwell.errors import UserError
-from listenwell.folder import write_text
 from listenwell.records import Turn
 
 
@@ -19,11 +18,6 @@ def format_rttm(turns: list[Turn], file_id: str) -> str:
         f"SPEAKER {fid} 1 {t.start:.3f} {t.duration:.3f} <NA> <NA> {t.speaker} <NA> <NA>\n"
         for t in sorted(turns, key=lambda t: (t.start, t.speaker))
     )
-
-
-def write_rttm(path: Path, turns: list[Turn], file_id: str) -> None:
-    """Write speakers.rttm privately and atomically."""
-    write_text(Path(path), format_rttm(turns, file_id))
 
 
 def parse_rttm(text: str, source: str = "rttm") -> dict[str, list[Turn]]:

@@ -14,14 +14,20 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from listenwell.transcribe.audio import SAMPLE_RATE
+
 from .pipeline import Diarization, Options, diarize_16k, to_16k
 
 __all__ = ["Diarization", "Options", "diarize", "embed"]
 
+_MIN_CLIP = 30  # fbank frames (0.3 s): a shorter clip has no voice to embed
+_MIN_SPEECH = 50  # fbank frames (0.5 s): less speech than this is not embedded on its own
+_PIECE = 1000  # fbank frames (10 s) embedded at a time
+
 
 def diarize(
     audio: np.ndarray,
-    sample_rate: int = 16000,
+    sample_rate: int = SAMPLE_RATE,
     num_speakers: int | None = None,
     progress: Callable[[float], None] | None = None,
     options: Options | None = None,
@@ -35,15 +41,16 @@ def diarize(
     return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options, words)
 
 
-def embed(audio: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
+def embed(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """One L2-normalised voice embedding of a clip of one person (e.g. a 15 s enrollment):
     the mean CAM++ embedding of its speech, in pieces of up to 10 s."""
     from . import segmentation as seg
     from .embedding import embed_features, fbank, normalise
+    from .features import FRAME_LENGTH, FRAME_SHIFT
 
     audio = to_16k(audio, sample_rate)
     feats = fbank(audio)
-    if len(feats) < 30:
+    if len(feats) < _MIN_CLIP:
         from listenwell.errors import UserError
 
         raise UserError("the voice clip is too short; record at least a few seconds of speech")
@@ -51,11 +58,11 @@ def embed(audio: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
     for w in seg.segment(audio):
         talking = w.active.any(axis=1)
         centres = w.frame_centres()
-        fb = np.clip((centres - 200) // 160, 0, len(feats) - 1)
+        fb = np.clip((centres - FRAME_LENGTH // 2) // FRAME_SHIFT, 0, len(feats) - 1)
         for d in range(-1, 2):  # segmentation frames are ~1.7 fbank frames apart
             speech[np.clip(fb + d, 0, len(feats) - 1)[talking]] = True
-    frames = feats[speech] if speech.sum() >= 50 else feats
-    pieces = [frames[i : i + 1000] for i in range(0, len(frames), 1000)]
-    pieces = [p for p in pieces if len(p) >= 50] or [frames]
+    frames = feats[speech] if speech.sum() >= _MIN_SPEECH else feats
+    pieces = [frames[i : i + _PIECE] for i in range(0, len(frames), _PIECE)]
+    pieces = [p for p in pieces if len(p) >= _MIN_SPEECH] or [frames]
     weights = np.array([len(p) for p in pieces], dtype=np.float32)
     return normalise((embed_features(pieces) * weights[:, None]).sum(axis=0))

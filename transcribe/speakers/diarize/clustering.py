@@ -42,7 +42,7 @@ def _relabel(labels: np.ndarray) -> tuple[np.ndarray, int]:
     return inv, len(uniq)
 
 
-def _centre(emb: np.ndarray, weight: np.ndarray, mean: np.ndarray | None = None):
+def _centre(emb: np.ndarray, weight: np.ndarray, mean: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Remove what all voices of this recording share (room, microphone, language, and for
     synthetic voices the synthesiser), so that what tells the speakers apart dominates."""
     if mean is None:
@@ -62,7 +62,7 @@ def _kmeans(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int) -> 
     return labels
 
 
-def _silhouette(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int) -> float:
+def silhouette(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int) -> float:
     """Talk-weighted mean silhouette with cosine distances (how clearly the groups separate)."""
     if k < 2:
         return -1.0
@@ -81,7 +81,10 @@ def _silhouette(emb: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int)
     return float((sil * weight).sum() / weight.sum())
 
 
-def _tree(x: np.ndarray):
+Tree = tuple[np.ndarray, np.ndarray]  # scipy linkage matrix, and the rows it was built on
+
+
+def _tree(x: np.ndarray) -> Tree:
     """Average-linkage tree (cosine) of the rows of x, or of MAX_TREE of them spread evenly
     over the recording: the tree needs n^2/2 distances (a 2-hour interview: ~4500 items,
     80 MB per copy) and only seeds k-means, which then sees every item."""
@@ -91,7 +94,7 @@ def _tree(x: np.ndarray):
     return linkage(x[idx], method="average", metric="cosine"), idx
 
 
-def _partition(emb: np.ndarray, weight: np.ndarray, tree, k: int) -> np.ndarray:
+def _partition(emb: np.ndarray, weight: np.ndarray, tree: Tree, k: int) -> np.ndarray:
     from scipy.cluster.hierarchy import fcluster
 
     z, idx = tree
@@ -102,7 +105,9 @@ def _partition(emb: np.ndarray, weight: np.ndarray, tree, k: int) -> np.ndarray:
     return _kmeans(emb, weight, labels, k)
 
 
-def _count_and_partition(raw, emb, weight, num_speakers, p: Params, two_heard: bool = True) -> np.ndarray:
+def _count_and_partition(raw: np.ndarray, emb: np.ndarray, weight: np.ndarray, num_speakers: int | None, p: Params,
+                         two_heard: bool = True) -> np.ndarray:
+    """Speaker index per embedding (`emb`: centred, `raw`: as the model gave them)."""
     if len(emb) < 2:
         return np.zeros(len(emb), dtype=int)
     z = _tree(emb)
@@ -114,7 +119,7 @@ def _count_and_partition(raw, emb, weight, num_speakers, p: Params, two_heard: b
         # two candidate splits: the centred one finds voices that differ little (all
         # synthetic, or one room), the raw one a small group of a clearly different voice
         for cand in (_partition(emb, weight, z, k), _partition(raw, weight, z_raw, k)):
-            sil = _silhouette(emb, weight, cand, len(np.unique(cand)))
+            sil = silhouette(emb, weight, cand, len(np.unique(cand)))
             if k not in sils or sil > sils[k]:
                 parts[k], sils[k] = cand, sil
     raw_top = z_raw[0][-1, 2]
@@ -173,7 +178,9 @@ def nearest(emb: np.ndarray, weight: np.ndarray, strong: np.ndarray, labels: np.
     return np.argmax(_centre(new, weight[:0], mean)[0] @ cents.T, axis=1)
 
 
-def _fold_small(emb, weight, talk, labels, k, p: Params):
+def _fold_small(emb: np.ndarray, weight: np.ndarray, talk: np.ndarray, labels: np.ndarray, k: int,
+                p: Params) -> tuple[np.ndarray, int]:
+    """Clusters with too little talk folded into the nearest other one, smallest first."""
     while k > 1:
         mass = np.bincount(labels, weights=talk, minlength=k)
         small = np.flatnonzero((mass < p.min_speaker_s) | (mass < p.min_speaker_frac * mass.sum()))

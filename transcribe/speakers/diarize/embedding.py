@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+
 from listenwell.transcribe.audio import to_float32
 
-from .features import FRAME_SHIFT, kaldi_fbank
+from .features import FBANK_BINS, FRAME_LENGTH, FRAME_SHIFT, fbank_frame_count, kaldi_fbank
 from .models import EMBEDDING, session
 
-FPS = 100  # fbank frames per second
+EMBEDDING_DIM = 192  # length of a CAM++ voice embedding
 
 
 def normalise(v: np.ndarray) -> np.ndarray:
@@ -20,9 +21,10 @@ def normalise(v: np.ndarray) -> np.ndarray:
 
 
 def embed_features(chunks: list[np.ndarray], batch: int = 4) -> np.ndarray:
-    """(n, 192) L2-normalised embeddings of fbank chunks (each (frames, 80), mean-normalised
-    here). Chunks of equal length run as one batch; CAM++'s pooling must not see padding."""
-    feats = np.concatenate(chunks) if chunks else np.zeros((0, 80), dtype=np.float32)
+    """(n, EMBEDDING_DIM) L2-normalised embeddings of fbank chunks (each (frames, FBANK_BINS),
+    mean-normalised here). Chunks of equal length run as one batch; CAM++'s pooling must not
+    see padding."""
+    feats = np.concatenate(chunks) if chunks else np.zeros((0, FBANK_BINS), dtype=np.float32)
     ends = np.cumsum([len(c) for c in chunks])
     return embed_frames(feats, [np.arange(e - len(c), e) for c, e in zip(chunks, ends, strict=True)], batch)
 
@@ -37,19 +39,19 @@ class Fbank:
 
     def __init__(self, audio: np.ndarray):
         self.audio = audio
-        self.n = max(0, 1 + (len(audio) - 400) // FRAME_SHIFT)
-        self.lo, self.feats = 0, np.zeros((0, 80), dtype=np.float32)  # frames [lo, lo + len)
+        self.n = fbank_frame_count(len(audio))
+        self.lo, self.feats = 0, np.zeros((0, FBANK_BINS), dtype=np.float32)  # frames [lo, lo + len)
 
     def __len__(self) -> int:
         return self.n
 
     def _compute(self, lo: int, hi: int) -> np.ndarray:
-        return kaldi_fbank(to_float32(self.audio[lo * FRAME_SHIFT : (hi - 1) * FRAME_SHIFT + 400]))
+        return kaldi_fbank(to_float32(self.audio[lo * FRAME_SHIFT : (hi - 1) * FRAME_SHIFT + FRAME_LENGTH]))
 
     def __getitem__(self, idx: np.ndarray) -> np.ndarray:
-        """Frames `idx` (sorted indices), shape (len(idx), 80)."""
+        """Frames `idx` (sorted indices), shape (len(idx), FBANK_BINS)."""
         if len(idx) == 0:
-            return np.zeros((0, 80), dtype=np.float32)
+            return np.zeros((0, FBANK_BINS), dtype=np.float32)
         first, last = int(idx[0]), int(idx[-1]) + 1
         if first < self.lo:  # behind the kept block: computed apart, the block is kept
             return self._compute(first, last)[idx - first]
@@ -78,7 +80,7 @@ def embed_frames(
     time order. A selection equal to an earlier one (two pieces of a short run may draw on
     the very same frames) reuses its embedding."""
     sess = session(model)
-    out = np.zeros((len(frames), 192), dtype=np.float32)
+    out = np.zeros((len(frames), EMBEDDING_DIM), dtype=np.float32)
     first: dict[bytes, int] = {}
     copies: list[tuple[int, int]] = []
     groups: list[list[int]] = []
@@ -106,5 +108,6 @@ def embed_frames(
 
 
 def fbank(audio: np.ndarray) -> np.ndarray:
-    """Fbank of a whole (short) recording; frame i covers samples [160 i, 160 i + 400)."""
+    """Fbank of a whole (short) recording; frame i covers samples
+    [FRAME_SHIFT i, FRAME_SHIFT i + FRAME_LENGTH)."""
     return kaldi_fbank(to_float32(audio))

@@ -14,8 +14,12 @@ from functools import lru_cache
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from listenwell.transcribe.audio import SAMPLE_RATE
+
 FRAME_SHIFT = 160  # 10 ms: both models run at 100 frames per second
+FRAME_LENGTH = 400  # 25 ms
+FBANK_FRAMES_PER_S = SAMPLE_RATE // FRAME_SHIFT
+FBANK_BINS = 80  # mel bins of the Kaldi fbank (CAM++'s input)
 
 
 def _rfft(frames: np.ndarray, n: int) -> np.ndarray:
@@ -35,8 +39,8 @@ def _frames(audio: np.ndarray, length: int, shift: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=2)
-def _kaldi_mel_banks(num_bins: int = 80, n_fft: int = 512, low: float = 20.0) -> np.ndarray:
-    def mel(f):
+def _kaldi_mel_banks(num_bins: int = FBANK_BINS, n_fft: int = 512, low: float = 20.0) -> np.ndarray:
+    def mel(f: np.ndarray | float) -> np.ndarray:
         return 1127.0 * np.log(1.0 + np.asarray(f) / 700.0)
 
     high = SAMPLE_RATE / 2
@@ -52,23 +56,30 @@ def _kaldi_mel_banks(num_bins: int = 80, n_fft: int = 512, low: float = 20.0) ->
 
 
 @lru_cache(maxsize=1)
-def _povey_window(length: int = 400) -> np.ndarray:
+def _povey_window(length: int = FRAME_LENGTH) -> np.ndarray:
     n = np.arange(length)
     return ((0.5 - 0.5 * np.cos(2 * np.pi * n / (length - 1))) ** 0.85).astype(np.float32)
 
 
-def kaldi_fbank(audio: np.ndarray, num_bins: int = 80, block: int = 6000) -> np.ndarray:
+def fbank_frame_count(n_samples: int) -> int:
+    """Kaldi fbank frames (snip_edges) in n samples: frame i covers samples
+    [FRAME_SHIFT i, FRAME_SHIFT i + FRAME_LENGTH)."""
+    return max(0, 1 + (n_samples - FRAME_LENGTH) // FRAME_SHIFT)
+
+
+def kaldi_fbank(audio: np.ndarray, num_bins: int = FBANK_BINS, block: int = 6000) -> np.ndarray:
     """(frames, num_bins) Kaldi log-fbank of 16 kHz float audio, not mean-normalised.
     Computed `block` frames at a time so that memory stays flat on long recordings."""
     audio = np.ascontiguousarray(audio, dtype=np.float32)
-    n = max(0, 1 + (len(audio) - 400) // FRAME_SHIFT)
+    n = fbank_frame_count(len(audio))
     if n > block:
         parts = [
-            _fbank_frames(_frames(audio[i * FRAME_SHIFT : (i + block - 1) * FRAME_SHIFT + 400], 400, FRAME_SHIFT), num_bins)
+            _fbank_frames(_frames(audio[i * FRAME_SHIFT : (i + block - 1) * FRAME_SHIFT + FRAME_LENGTH],
+                                  FRAME_LENGTH, FRAME_SHIFT), num_bins)
             for i in range(0, n, block)
         ]
         return np.concatenate(parts)
-    return _fbank_frames(_frames(audio, 400, FRAME_SHIFT), num_bins)
+    return _fbank_frames(_frames(audio, FRAME_LENGTH, FRAME_SHIFT), num_bins)
 
 
 def _fbank_frames(frames: np.ndarray, num_bins: int) -> np.ndarray:
@@ -90,11 +101,11 @@ def _slaney_mel_banks(n_mels: int = 40, n_fft: int = 400) -> np.ndarray:
     f_sp, min_log_hz = 200.0 / 3, 1000.0
     min_log_mel, logstep = min_log_hz / f_sp, np.log(6.4) / 27.0
 
-    def hz_to_mel(f):
+    def hz_to_mel(f: np.ndarray | float) -> np.ndarray:
         f = np.asarray(f, dtype=np.float64)
         return np.where(f >= min_log_hz, min_log_mel + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep, f / f_sp)
 
-    def mel_to_hz(m):
+    def mel_to_hz(m: np.ndarray) -> np.ndarray:
         return np.where(m >= min_log_mel, min_log_hz * np.exp(logstep * (m - min_log_mel)), f_sp * m)
 
     fft_freqs = np.linspace(0, SAMPLE_RATE / 2, 1 + n_fft // 2)

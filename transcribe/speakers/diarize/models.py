@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:
+    import onnxruntime
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
@@ -13,7 +18,7 @@ EMBEDDING_FLOAT = "campplus.onnx"  # the same in float32 (what the int8 one is m
 
 
 @lru_cache(maxsize=4)
-def session(name: str, threads: int = 1, arena: bool = False):
+def session(name: str, threads: int = 1, arena: bool = False) -> onnxruntime.InferenceSession:
     """An onnxruntime session for a bundled model; one thread keeps CPU-seconds low and
     leaves the other cores to speech recognition. `arena` keeps onnxruntime's memory pool
     between runs (~10 % less CPU for inputs of one fixed size, such as 10 s windows)."""
@@ -32,17 +37,20 @@ def session(name: str, threads: int = 1, arena: bool = False):
     return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
 
-def one_blas_thread(func):
+F = TypeVar("F", bound=Callable)
+
+
+def one_blas_thread(func: F) -> F:
     """Run `func` with numpy's BLAS on one thread. The speaker stage's matrices are small
     (fbank frames x mel banks, embeddings x centroids): on two cores OpenBLAS's second
     worker mostly spins waiting, measured at ~20 % of the stage's CPU time."""
     import functools
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1, user_api="blas"):
             return func(*args, **kwargs)
 
-    return wrapper
+    return cast(F, wrapper)

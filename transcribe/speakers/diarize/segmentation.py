@@ -12,15 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from listenwell.transcribe.audio import to_float32
+
+from listenwell.transcribe.audio import SAMPLE_RATE, to_float32
 
 from .models import SEGMENTATION, session
 
-SAMPLE_RATE = 16000
 WINDOW = 160000  # 10 s, the length the model was trained on
+LOCAL_SPEAKERS = 3  # speakers the model tells apart within one window
 FRAME_STEP = 270  # samples per output frame (16.875 ms)
+FRAME_S = FRAME_STEP / SAMPLE_RATE  # the same in seconds
 FRAME_CENTRE = 495  # samples from a window's start to the centre of its first frame
-# powerset class -> which of the 3 local speakers are active
+# powerset class -> which of the LOCAL_SPEAKERS are active
 POWERSET = np.array(
     [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]], dtype=bool
 )
@@ -29,13 +31,23 @@ POWERSET = np.array(
 @dataclass
 class Window:
     start: int  # first sample of the window in the recording
-    active: np.ndarray  # (frames, 3) bool: local speaker is talking in that frame
+    active: np.ndarray  # (frames, LOCAL_SPEAKERS) bool: local speaker is talking in that frame
     speech_prob: np.ndarray  # (frames,) probability that anyone talks
-    probs: np.ndarray | None = None  # (frames, 3) probability that each local speaker talks
+    probs: np.ndarray | None = None  # (frames, LOCAL_SPEAKERS) probability that each local speaker talks
 
     def frame_centres(self) -> np.ndarray:
         """Centre of every frame, in samples from the start of the recording."""
         return self.start + FRAME_CENTRE + FRAME_STEP * np.arange(len(self.active))
+
+    @property
+    def offset(self) -> int:
+        """The recording's frame that is this window's first (frames of all windows line up)."""
+        return int(round(self.start / FRAME_STEP))
+
+
+def frame_count(n_samples: int) -> int:
+    """Segmentation frames whose centre lies within n samples."""
+    return max(0, (n_samples - FRAME_CENTRE) // FRAME_STEP + 1)
 
 
 def window_starts(n: int, step: int) -> list[int]:
@@ -78,10 +90,10 @@ def segment(
             # most likely single speaker there
             quiet = (cls == 0) & (speech >= speech_threshold)
             if quiet.any():
-                best = 1 + np.argmax(probs[quiet][:, 1:4], axis=1)
+                best = 1 + np.argmax(probs[quiet][:, 1 : 1 + LOCAL_SPEAKERS], axis=1)
                 active[quiet] = POWERSET[best]
             active[speech < speech_threshold] = False
-            n_frames = max(0, (min(len(audio), s + length) - s - FRAME_CENTRE) // FRAME_STEP + 1)
+            n_frames = frame_count(min(len(audio), s + length) - s)
             local = (probs[:, 1:] @ POWERSET[1:].astype(np.float32)).astype(np.float32)
             out.append(Window(s, active[:n_frames], speech[:n_frames], local[:n_frames]))
         if progress:
