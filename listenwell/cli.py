@@ -19,11 +19,23 @@ from typer.core import TyperGroup
 
 from listenwell import __version__
 from listenwell.errors import UserError, debug_enabled, set_debug
+from listenwell.safe_text import printable
+
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program that SIGPIPE ended
 
 
 def error_line(message: str) -> None:
-    """Print a user-facing error as one line on stderr."""
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    """Print a user-facing error as one line on stderr (control characters removed: a
+    message may quote a file's content)."""
+    typer.secho(f"error: {printable(message)}", fg=typer.colors.RED, err=True)
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (`listenwell list | head`): send the rest of it,
+    and Python's flush at exit, to /dev/null instead of raising again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 class _Group(TyperGroup):
@@ -40,6 +52,9 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             error_line("interrupted")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except Exception as e:
             # typer's own exits, aborts (a declined confirmation) and usage errors: typer
             # reports them (typer vendors click, so match by module, not by class)
@@ -103,3 +118,6 @@ def main() -> None:
     except KeyboardInterrupt:  # pragma: no cover - outside a command
         error_line("interrupted")
         sys.exit(130)
+    except BrokenPipeError:  # typer's own output (--help) into a closed pipe
+        _quiet_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)

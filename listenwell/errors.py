@@ -24,6 +24,22 @@ class AudioError(UserError):
     """An audio file that cannot be decoded, or holds no audio."""
 
 
+class WriteError(UserError, OSError):
+    """A file could not be written (read-only folder, full disk). Still an OSError, with
+    errno and strerror, so that code which saves what it can on OSError keeps doing so."""
+
+    def __init__(self, path, error: OSError):
+        reason = error.strerror or str(error)
+        hint = ("free some space" if error.errno in (28, 122)  # ENOSPC, EDQUOT
+                else "check that the folder exists and is writable")
+        self.message = f"cannot write {path}: {reason}; {hint}"
+        super().__init__(self.message)
+        self.errno, self.strerror, self.filename = error.errno, reason, str(path)
+
+    def __str__(self) -> str:  # OSError's own would be "[Errno 30] ...: path"
+        return self.message
+
+
 # Whether `--debug` was given: tracebacks instead of one-line errors, and the native
 # libraries' own diagnostics left on screen. Set once by the command line, read anywhere.
 _debug = False

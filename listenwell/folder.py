@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from listenwell.errors import UserError
+from listenwell import manifest
+from listenwell.errors import UserError, WriteError
 from listenwell.plan import PLAN_SUFFIXES, Plan, load_plan
 
 DIR_MODE = 0o700
@@ -117,10 +119,6 @@ class InterviewFolder:
             return "recorded"
         return "created"
 
-    def files(self) -> list[Path]:
-        """Every file of the interview, for listing or deletion."""
-        return sorted(p for p in self.path.rglob("*") if p.is_file() or p.is_symlink())
-
     # ---- creation -----------------------------------------------------------------------
     @classmethod
     def create(cls, path: Path, exist_ok: bool = False) -> InterviewFolder:
@@ -133,6 +131,7 @@ class InterviewFolder:
         try:
             path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             os.chmod(path, DIR_MODE)
+            manifest.start(path)
         except PermissionError:
             raise UserError(f"cannot create {path}: permission denied; choose another --to") from None
         except OSError as e:
@@ -150,28 +149,69 @@ def open_folder(path: Path) -> InterviewFolder:
     return InterviewFolder(path)
 
 
+def preflight(folder: Path, need_bytes: int) -> None:
+    """Before long work: the folder takes a new file and its disk has `need_bytes` free,
+    else UserError now, rather than a failure to save at the end of the work."""
+    folder = Path(folder)
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".listenwell-probe.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+        free = shutil.disk_usage(folder).free
+    except OSError as e:
+        raise WriteError(folder, e) from None
+    if free < need_bytes:
+        raise UserError(f"{folder}: only {free / 1e6:.1f} MB free on its disk, {need_bytes / 1e6:.1f} MB needed; "
+                        "free some space and try again")
+
+
 def private_open(path: Path, mode: str = "w", **kw: Any):
-    """open() for a new file that only the owner can read (0600), whatever the umask."""
+    """open() for a new file that only the owner can read (0600), whatever the umask; in an
+    interview folder, the file goes into its manifest (see manifest.py) first."""
     flags = os.O_CREAT | os.O_WRONLY | (os.O_APPEND if "a" in mode else os.O_TRUNC)
-    fd = os.open(path, flags, FILE_MODE)
-    os.chmod(path, FILE_MODE)
+    try:
+        manifest.note(path)
+        fd = os.open(path, flags, FILE_MODE)
+        os.chmod(path, FILE_MODE)
+    except OSError as e:
+        raise WriteError(path, e) from None
     return os.fdopen(fd, mode, **kw)
 
 
 def write_text(path: Path, text: str) -> None:
     """Write a private file atomically: readers see the old or the new file, never half."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    write_files({Path(path): text})
+
+
+def write_files(contents: dict[Path, str]) -> None:
+    """Write private files as a set: every one is written in full beside its target first,
+    and only then do they replace the old ones, so a full disk or a crash while writing
+    leaves all the old files (a report's JSON, Markdown and HTML never disagree)."""
+    temps: dict[Path, str] = {}
+    path = next(iter(contents), Path("."))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
+        for path, text in contents.items():
+            manifest.note(path)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps[path] = tmp
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, FILE_MODE)
+        for path, tmp in temps.items():
+            os.replace(tmp, path)
+    except OSError as e:
+        _remove(temps.values())
+        raise WriteError(path, e) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _remove(temps.values())
         raise
+
+
+def _remove(paths) -> None:
+    for p in paths:
+        Path(p).unlink(missing_ok=True)
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import typer
 
 from listenwell.errors import UserError
+from listenwell.folder import InterviewFolder
 
 CONSENT_HELP = "How the interviewee agreed (verbal or written), for scripts; needs --consent-by."
 
@@ -83,27 +83,50 @@ def recover_cmd(folder: Path = typer.Argument(..., help="The interview folder of
 def forget_cmd(
     folder: Path = typer.Argument(..., help="The interview folder to delete."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking (for scripts)."),
+    include_other_files: bool = typer.Option(
+        False, "--include-other-files",
+        help="Also delete what listenwell did not write in the folder (shown first)."),
 ) -> None:
-    """Delete every file of an interview (consent withdrawn); says what it deleted.
+    """Delete every file listenwell made of an interview (consent withdrawn); says what it deleted.
+
+    Files you put in the folder yourself are listed and left, unless --include-other-files.
+    Pages that `listenwell compare` wrote quoting this interview are deleted too.
 
     Example: listenwell forget 2026-11-25-morgan-lee
     """
-    from listenwell.folder import open_folder
+    from listenwell import forget
+    from listenwell.lock import folder_lock
 
-    f = open_folder(folder)
-    if not f.is_interview():
-        raise UserError(f"{folder} is not an interview folder (no interview.json, consent.json or "
-                        "transcript.json); nothing deleted")
-    files = f.files()
-    meta = f.metadata()
-    typer.echo(f"{len(files)} files in {folder}:")
-    for p in files:
-        typer.echo(f"  {p.relative_to(f.path)}")
-    if not yes and not typer.confirm("Delete them all, for good?", default=False):
+    plan = forget.what_to_delete(folder)
+    say = typer.echo
+    say(f"{len(plan.ours)} files listenwell made in {plan.folder}:")
+    for p in plan.ours:
+        say(f"  {p.name}")
+    if plan.copies:
+        say(f"{len(plan.copies)} pages by `listenwell compare` that quote it:")
+        for p in plan.copies:
+            say(f"  {p}")
+    if plan.others:
+        fate = "deleted too (--include-other-files)" if include_other_files else "left alone"
+        say(f"{len(plan.others)} other items in the folder, not made by listenwell, {fate}:")
+        for p in plan.others:
+            say(f"  {p.name}{'/' if p.is_dir() else ''}")
+    if not yes and not typer.confirm("Delete them, for good?", default=False):
         raise UserError("nothing deleted", exit_code=1)
-    for p in files:
-        p.unlink()
-    shutil.rmtree(f.path)
-    typer.echo(f"deleted {len(files)} files and the folder {folder}")
+    meta = InterviewFolder(plan.folder).metadata()
+    with folder_lock(plan.folder, "forget"):
+        outcome = forget.delete(plan, include_others=include_other_files)
+    _forget_summary(plan, outcome, meta)
+
+
+def _forget_summary(plan, outcome, meta: dict) -> None:
+    say = typer.echo
+    say(f"deleted {len(outcome.deleted)} files" + (" and the folder" if outcome.folder_removed else ""))
+    if outcome.left and not outcome.failed:
+        say(f"left {plan.folder} with {len(outcome.left)} items listenwell did not make: "
+            + ", ".join(p.name for p in outcome.left))
     if meta.get("imported_from"):
-        typer.echo(f"note: the original it was imported from is not touched: {meta['imported_from']}")
+        say(f"note: the original it was imported from is not touched: {meta['imported_from']}")
+    if outcome.failed:
+        what = "; ".join(f"{p}: {why}" for p, why in outcome.failed)
+        raise UserError(f"could not delete {len(outcome.failed)} of them: {what}", exit_code=1)

@@ -38,6 +38,23 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def check_options(method: str | None, by: str | None) -> tuple[str, str]:
+    """--consent and --consent-by given together and well: (method, name), else UserError.
+    Checked before anything else happens (devices, folders)."""
+    if method is None:
+        if by is not None:
+            raise UserError("--consent-by needs --consent verbal|written (how they agreed); nothing was recorded")
+        return "", ""
+    method = method.lower()
+    if method not in METHODS:
+        raise UserError(f"--consent must be one of {', '.join(METHODS)}, not '{method}'; nothing was recorded")
+    name = " ".join((by or "").split())
+    if not name:  # the plan's interviewee is who should agree, not proof that they did
+        raise UserError("--consent needs --consent-by NAME: the name of the person who agreed; "
+                        "nothing was recorded")
+    return method, name
+
+
 def obtain(
     statement: str,
     interviewee: str,
@@ -48,15 +65,8 @@ def obtain(
 ) -> Consent:
     """Consent from the options, or asked for on the terminal; UserError when not given."""
     if method is not None:
-        method = method.lower()
-        if method not in METHODS:
-            raise UserError(f"--consent must be one of {', '.join(METHODS)}, not '{method}'")
-        name = (by or interviewee or "").strip()
-        if not name:
-            raise UserError("--consent needs --consent-by NAME (who agreed), or an interviewee in the plan")
+        method, name = check_options(method, by)
         return Consent(name, method, now_iso(), statement, interviewer, asked_on_tape=on_tape)
-    if by:
-        raise UserError("--consent-by needs --consent verbal|written (how they agreed)")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError(
             "no consent: run in a terminal to confirm it, or pass --consent verbal|written "
@@ -81,9 +91,9 @@ def ask(statement: str, interviewee: str, interviewer: str, on_tape: bool) -> Co
         typer.echo("Please type yes or no (Enter alone does not count).")
     else:
         raise UserError("consent not confirmed; nothing was recorded")
-    name = interviewee
+    name = " ".join(interviewee.split())
     if not name:
-        name = typer.prompt("Their name", default="", show_default=False).strip()
+        name = " ".join(typer.prompt("Their name", default="", show_default=False).split())
         if not name:
             raise UserError("consent needs the name of who agreed; nothing was recorded")
     method = typer.prompt("How did they agree? verbal or written", default="verbal").strip().lower()

@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.live import Live
 
-from listenwell import __version__
+from listenwell import __version__, manifest
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder, append_jsonl, write_text
 from listenwell.plan import Plan, load_plan
@@ -72,6 +72,7 @@ def default_folder(plan: Plan, base: Path = Path(".")) -> Path:
 
 def record(opts: RecordOptions, console: Console) -> Path:
     plan = load_plan(opts.plan_path)
+    consent_mod.check_options(opts.consent, opts.consent_by)
     mic = resolve(opts.device, "--device")
     rate = pick_samplerate(mic)
     system = None
@@ -116,7 +117,7 @@ def _capture(opts, console, plan, mic, rate, system, target, consent) -> None:
     except BaseException:
         if capture is None or not capture.running:
             # The device failed between the check and now: leave nothing behind.
-            for p in folder.files():
+            for p in manifest.inventory(folder.path).ours:
                 p.unlink(missing_ok=True)
             if created:
                 shutil.rmtree(folder.path, ignore_errors=True)

@@ -18,6 +18,7 @@ import numpy as np
 import soundfile as sf
 from soundfile import _ffi, _snd
 
+from listenwell import manifest
 from listenwell.folder import FILE_MODE
 
 SFC_UPDATE_HEADER_NOW = 0x1060
@@ -30,7 +31,9 @@ class StreamingWav:
 
     def __init__(self, path: Path, samplerate: int, channels: int):
         self.path = Path(path)
-        # Create the file private (0600) before libsndfile opens it.
+        # Create the file private (0600) before libsndfile opens it; listed in the folder's
+        # manifest first, so that `forget` finds it even after a crash.
+        manifest.note(self.path)
         fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE)
         os.close(fd)
         os.chmod(self.path, FILE_MODE)

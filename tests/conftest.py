@@ -37,3 +37,35 @@ def plan(tmp_path) -> Path:
     p = tmp_path / "plan.toml"
     p.write_text(PLAN)
     return p
+
+
+class ReadOnlyMount:
+    """A small tmpfs to fill, then make read-only: `path`, `seal()`. Root ignores file
+    permissions, so a read-only mount is the only honest read-only folder for root."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def seal(self) -> None:
+        import subprocess
+
+        subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True, capture_output=True)
+
+
+@pytest.fixture
+def read_only_mount(tmp_path):
+    import shutil
+    import subprocess
+
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a read-only mount needs root and mount(8)")
+    run = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,mode=700", "tmpfs", str(mnt)],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {run.stderr.strip()}")
+    try:
+        yield ReadOnlyMount(mnt)
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

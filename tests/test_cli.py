@@ -46,6 +46,6 @@ def test_user_errors_and_usage_errors_are_one_line_exit_2(tmp_path):
 def test_a_declined_confirmation_changes_nothing(tmp_path):
     folder = tmp_path / "iv"
     folder.mkdir()
-    (folder / "interview.json").write_text("{}")
+    (folder / "interview.json").write_text('{"source": "recorded"}')
     result = runner.invoke(app, ["forget", str(folder)], input="n\n")
     assert result.exit_code == 1 and (folder / "interview.json").exists()

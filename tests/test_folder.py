@@ -6,8 +6,16 @@ import stat
 
 import pytest
 
-from listenwell.errors import UserError
-from listenwell.folder import InterviewFolder, append_jsonl, open_folder, read_jsonl, write_json
+from listenwell import manifest
+from listenwell.errors import UserError, WriteError
+from listenwell.folder import (
+    InterviewFolder,
+    append_jsonl,
+    open_folder,
+    read_jsonl,
+    write_files,
+    write_json,
+)
 
 
 def mode(path) -> int:
@@ -50,7 +58,19 @@ def test_stage_follows_the_files(tmp_path):
     assert folder.stage() == "transcribed" and folder.is_interview()
     write_json(folder.report_path, {})
     assert folder.stage() == "reported"
-    assert {p.name for p in folder.files()} == {"audio.flac", "transcript.json", "report.json"}
+    # what listenwell wrote is in the manifest; the audio dropped in by hand is not
+    assert manifest.names(folder.path) == {manifest.MANIFEST, "transcript.json", "report.json"}
+
+
+def test_report_files_are_written_as_a_set(tmp_path):
+    """A failure while writing one file of a set leaves every old file as it was."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    write_files({a: "old a", b: "old b"})
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(WriteError, match="cannot write"):
+        write_files({a: "new a", tmp_path / "missing" / "c.txt": "c", b: "new b"})
+    assert a.read_text() == "old a" and b.read_text() == "old b"
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_open_folder_errors_are_one_line(tmp_path):

@@ -31,7 +31,7 @@ def test_import_copies_audio_and_markdown_plan(tmp_path):
     assert meta["duration_s"] == 1.0 and meta["sample_rate"] == 16000
     assert stat.S_IMODE(to.stat().st_mode) == 0o700
     assert {stat.S_IMODE(f.stat().st_mode) for f in to.iterdir()} == {0o600}
-    assert not list(to.glob(".*"))  # no temporary files left
+    assert not list(to.glob(".*.tmp"))  # no temporary files left
 
 
 def test_import_refuses_bad_input_and_creates_nothing(tmp_path):

@@ -1,4 +1,5 @@
-"""The interactive consent gate (on a real pseudo-terminal), `devices`, `check` and `forget`."""
+"""The interactive consent gate (on a real pseudo-terminal), `devices` and `check`
+(`forget`: tests/test_forget.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,6 @@ from pathlib import Path
 
 import pytest
 from rig import LISTENWELL, speak, start_rig, wait_for
-from typer.testing import CliRunner
-
-from listenwell.cli import app
 
 
 @pytest.fixture(scope="module")
@@ -129,38 +127,3 @@ def test_check_fails_on_a_silent_device(rig, tmp_path):
                   timeout=120)
     assert out.returncode == 1
     assert "only digital zeros" in out.stderr and "check failed" in out.stderr
-
-
-def _interview(tmp_path: Path) -> Path:
-    folder = tmp_path / "iv"
-    folder.mkdir()
-    (folder / "interview.json").write_text('{"audio": "audio.wav"}')
-    (folder / "consent.json").write_text("{}")
-    (folder / "audio.wav").write_bytes(b"RIFF")
-    (folder / "sub").mkdir()
-    (folder / "sub" / "x.txt").write_text("x")
-    return folder
-
-
-def test_forget_deletes_every_file_after_confirmation(tmp_path):
-    folder = _interview(tmp_path)
-    runner = CliRunner()
-    no = runner.invoke(app, ["forget", str(folder)], input="n\n")
-    assert no.exit_code == 1 and folder.exists() and (folder / "audio.wav").exists()
-    yes = runner.invoke(app, ["forget", str(folder)], input="y\n")
-    assert yes.exit_code == 0, yes.output
-    assert not folder.exists()
-    for name in ("audio.wav", "consent.json", "interview.json", "sub/x.txt"):
-        assert name in yes.output
-    assert "deleted 4 files" in yes.output
-
-
-def test_forget_yes_for_scripts_and_refuses_other_folders(tmp_path):
-    folder = _interview(tmp_path)
-    out = CliRunner().invoke(app, ["forget", str(folder), "--yes"])
-    assert out.exit_code == 0 and not folder.exists()
-    other = tmp_path / "photos"
-    other.mkdir()
-    (other / "a.jpg").write_bytes(b"x")
-    refused = CliRunner().invoke(app, ["forget", str(other), "--yes"])
-    assert refused.exit_code == 2 and (other / "a.jpg").exists()

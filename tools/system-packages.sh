@@ -8,6 +8,7 @@ PACKAGES=(
   pulseaudio pulseaudio-utils libasound2-plugins   # virtual microphone for recorder tests
   espeak-ng sox libsox-fmt-all ffmpeg              # speech and audio fixtures
   chromium                                          # report page tests (headless)
+  strace                                            # privacy test: no network connection
 )
 
 missing=()

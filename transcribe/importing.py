@@ -7,6 +7,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+from listenwell import manifest
 from listenwell.errors import UserError
 from listenwell.folder import FILE_MODE, InterviewFolder, write_text
 from listenwell.plan import load_plan
@@ -49,6 +50,7 @@ def _copy_into(folder: InterviewFolder, audio: Path, plan: Path | None) -> None:
     target = folder.path / f"audio{audio.suffix.lower()}"
     tmp = folder.path / f".{target.name}.tmp"
     try:
+        manifest.note(target)
         with audio.open("rb") as src, os.fdopen(
             os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE), "wb"
         ) as dst:

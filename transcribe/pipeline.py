@@ -9,6 +9,7 @@ faster-whisper as they are decoded and drive the progress bar. Then speaker attr
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,7 +20,8 @@ import numpy as np
 
 from listenwell import __version__
 from listenwell.errors import UserError
-from listenwell.folder import InterviewFolder, write_json, write_text
+from listenwell.folder import InterviewFolder, write_files
+from listenwell.lock import folder_lock
 from listenwell.plan import Plan
 from listenwell.records import AudioInfo, Segment, Transcript, Word
 from listenwell.transcribe.audio import SAMPLE_RATE, file_sha256, open_audio, stream_blocks
@@ -120,8 +122,15 @@ def transcribe_folder(
 ) -> Transcript:
     """ASR, speaker attribution (when available), then transcript.json and the exports.
 
-    `model` (a loaded WhisperModel) and `resolved` let a batch load the model once.
+    `model` (a loaded WhisperModel) and `resolved` let a batch load the model once. The
+    folder is locked meanwhile: a second command on it says who is at work and stops.
     """
+    with folder_lock(folder.path, "transcribe"):
+        return _transcribe(folder, options, progress, model, resolved)
+
+
+def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: Progress | None,
+                model: Any, resolved: ResolvedModel | None) -> Transcript:
     audio_path = audio_of(folder)
     stream = open_audio(audio_path)
     plan = folder.plan()
@@ -165,18 +174,17 @@ def transcribe_folder(
 
 
 def write_transcript(folder: InterviewFolder, transcript: Transcript) -> list[Path]:
-    written = []
-    for suffix, render in EXPORTS.items():
-        write_text(folder.export_path(suffix), render(transcript))
-        written.append(folder.export_path(suffix))
+    """transcript.json and its exports, as one set: all new, or (a full disk, a crash) all
+    as they were. transcript.json goes in last: its presence means its exports are there."""
+    files = {folder.export_path(suffix): render(transcript) for suffix, render in EXPORTS.items()}
+    rttm = folder.path / "speakers.rttm"
     if transcript.turns:
-        write_text(folder.path / "speakers.rttm", to_rttm(transcript, Path(transcript.audio.file).stem))
-        written.append(folder.path / "speakers.rttm")
-    else:  # no speakers this time: an older speakers.rttm would contradict the transcript
-        (folder.path / "speakers.rttm").unlink(missing_ok=True)
-    # transcript.json last: its presence means the exports beside it are complete
-    write_json(folder.transcript_path, transcript.to_dict())
-    return [folder.transcript_path, *written]
+        files[rttm] = to_rttm(transcript, Path(transcript.audio.file).stem)
+    files[folder.transcript_path] = json.dumps(transcript.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    write_files(files)
+    if not transcript.turns:  # no speakers this time: an older speakers.rttm would contradict it
+        rttm.unlink(missing_ok=True)
+    return [folder.transcript_path, *[p for p in files if p != folder.transcript_path]]
 
 
 def _quiet_cut(audio: np.ndarray, search_s: float = CUT_SEARCH_S) -> int:

@@ -15,6 +15,8 @@ from rich.progress import (
 )
 
 from listenwell.errors import UserError, debug_enabled
+from listenwell.folder import preflight
+from listenwell.safe_text import printable
 from listenwell.timefmt import clock
 from listenwell.transcribe.batch import (
     Job,
@@ -27,6 +29,17 @@ from listenwell.transcribe.batch import (
 from listenwell.transcribe.model import default_threads, resolve_model
 from listenwell.transcribe.pipeline import TranscribeOptions, audio_of, is_current
 from listenwell.transcribe.speakers import SpeakerOptions
+from listenwell.wording import count
+
+# What a transcription writes, measured on the sample: transcript.json ~34 kB per audio
+# minute, the exports ~5 kB; doubled for the atomic writes (new file beside the old).
+BYTES_PER_AUDIO_MINUTE = 100_000
+BYTES_MARGIN = 2_000_000
+
+
+def bytes_written(duration_s: float) -> int:
+    """Disk room a transcription of `duration_s` seconds of audio needs."""
+    return int(BYTES_MARGIN + BYTES_PER_AUDIO_MINUTE * duration_s / 60)
 
 
 def default_workers(n_jobs: int) -> int:
@@ -53,8 +66,10 @@ def run_transcribe(targets: list[str], *, model: str | None, language: str | Non
                 continue
             if folder.path.name != os.path.basename(target.rstrip("/")) and not quiet:
                 typer.echo(f"{target}: interview folder {folder.path}/", err=True)
+            duration = audio_duration(folder)
+            preflight(folder.path, bytes_written(duration))
             results.append(None)
-            jobs.append((len(results) - 1, Job(target, folder, audio_duration(folder))))
+            jobs.append((len(results) - 1, Job(target, folder, duration)))
         except UserError as e:
             results.append(Result(target, None, "failed", str(e)))
 
@@ -118,8 +133,8 @@ def _report(results: list[Result], err: Console) -> None:
             rtf = r.seconds / s["duration_s"] if s["duration_s"] else 0
             extra = " (file ended early: damaged or truncated; the rest was transcribed)" if s.get("truncated") else ""
             typer.echo(
-                f"transcribed {r.folder}: {clock(s['duration_s'])} of audio, {s['segments']} segments, "
-                f"{s['words']} words, language {s['language']}, model {s['model']}, "
+                f"transcribed {r.folder}: {clock(s['duration_s'])} of audio, {count(s['segments'], 'segment')}, "
+                f"{count(s['words'], 'word')}, language {s['language'] or 'not detected (no speech)'}, model {s['model']}, "
                 f"took {clock(r.seconds)} (x{rtf:.2f} real time){extra}"
             )
         elif r.status == "skipped":
@@ -150,5 +165,6 @@ def _preview(folder: str, lines: int = 6) -> None:
         return
     shown = [t for t in text if t.strip()][:lines]
     for t in shown:
+        t = printable(t)  # a transcript is data: no escape sequences reach the terminal
         typer.echo(f"  | {t[:110]}{'...' if len(t) > 110 else ''}")
     typer.echo(f"  full text: {path}")

@@ -29,6 +29,7 @@ def label_cmd(
     Example: listenwell label interviews/panel --interviewer S2
     """
     from listenwell.folder import open_folder
+    from listenwell.lock import folder_lock
     from listenwell.records import Transcript
     from listenwell.transcribe.pipeline import write_transcript
     from listenwell.transcribe.speakers.naming import relabel_for
@@ -36,15 +37,16 @@ def label_cmd(
     if swap == (interviewer is not None):
         raise UserError("give either --swap or --interviewer LABEL")
     f = open_folder(folder)
-    transcript = Transcript.load(f.transcript_path)
-    before = transcript.speakers.get("interviewer")
-    transcript = relabel_for(transcript, swap=swap, interviewer=interviewer)
-    write_transcript(f, transcript)
+    with folder_lock(f.path, "label"):
+        transcript = Transcript.load(f.transcript_path)
+        before = transcript.speakers.get("interviewer")
+        transcript = relabel_for(transcript, swap=swap, interviewer=interviewer)
+        write_transcript(f, transcript)
     sp = transcript.speakers
     if as_json:
         typer.echo(json.dumps(sp, indent=2))
     else:
         typer.echo(f"interviewer: {sp.get('interviewer')} (was {before}); speakers: {', '.join(sp.get('labels', []))}")
         typer.echo(f"rewrote {f.transcript_path} and its exports")
-    if f.report_path.is_file():
-        typer.echo(f"the report is now out of date: run `listenwell report {folder}`")
+    if f.report_path.is_file():  # on stderr: --json output stays valid JSON
+        typer.echo(f"the report is now out of date: run `listenwell report {folder}`", err=True)

@@ -1,0 +1,68 @@
+"""listenwell's own folder: $XDG_DATA_HOME/listenwell (default ~/.local/share/listenwell).
+
+The only place outside interview folders that listenwell writes to (0700, files 0600):
+- `interviewer.npy`: your voice profile (`listenwell enroll`; `enroll --delete` removes it);
+- `comparisons.jsonl`: where `listenwell compare` wrote pages that quote interviews, so
+  that `listenwell forget` can delete those copies too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from listenwell.errors import WriteError
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+COMPARISONS = "comparisons.jsonl"
+
+
+def data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "listenwell"
+
+
+def _ensure() -> Path:
+    d = data_dir()
+    try:
+        d.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(d, DIR_MODE)
+    except OSError as e:
+        raise WriteError(d, e) from None
+    return d
+
+
+def note_comparison(files: list[Path], interviews: list[Path]) -> None:
+    """Remember that `files` (compare's outputs) quote the `interviews` (folders)."""
+    record = {"files": [str(Path(f).resolve()) for f in files],
+              "interviews": [str(Path(i).resolve()) for i in interviews]}
+    path = _ensure() / COMPARISONS
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, FILE_MODE)
+        try:
+            os.write(fd, (json.dumps(record) + "\n").encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise WriteError(path, e) from None
+
+
+def comparisons_quoting(folder: Path) -> list[Path]:
+    """Files written by `listenwell compare` that quote the interview in `folder` and still
+    exist."""
+    target = str(Path(folder).resolve())
+    try:
+        lines = (data_dir() / COMPARISONS).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    out: list[Path] = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+            if target in record["interviews"]:
+                out += [Path(f) for f in record["files"] if Path(f).is_file() and Path(f) not in out]
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out

@@ -1,0 +1,90 @@
+"""Nothing lost: consent names who agreed, long work checks the disk first, one command at
+a time per folder, a closed pipe is not an error, untrusted text stays inert."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLES
+from typer.testing import CliRunner
+
+from listenwell.cli import app
+from listenwell.lock import folder_lock
+from listenwell.safe_text import csv_cell, printable
+
+runner = CliRunner()
+PLAN = SAMPLES / "interview" / "plan.toml"
+AUDIO = SAMPLES / "interview" / "audio.flac"
+
+
+@pytest.mark.parametrize("args", [
+    ["--consent", "verbal"],  # who agreed is not the plan's interviewee by default
+    ["--consent", "verbal", "--consent-by", ""],
+    ["--consent", "written", "--consent-by", "   "],
+    ["--consent-by", "Ada"],
+    ["--consent", "nodded", "--consent-by", "Ada"],
+])
+def test_consent_options_must_say_who_and_how(tmp_path, args):
+    r = runner.invoke(app, ["record", str(PLAN), "--to", str(tmp_path / "iv"), *args])
+    assert r.exit_code == 2, r.output
+    assert "nothing was recorded" in r.output and not (tmp_path / "iv").exists()
+
+
+def _imported(path):
+    r = runner.invoke(app, ["import", str(AUDIO), "--to", str(path)])
+    assert r.exit_code == 0, r.output
+    return path
+
+
+def test_transcribe_on_a_read_only_folder_fails_before_any_work(read_only_mount):
+    folder = _imported(read_only_mount.path / "iv")
+    read_only_mount.seal()
+    r = runner.invoke(app, ["transcribe", str(folder)])
+    assert r.exit_code == 2, r.output
+    assert "cannot write" in r.output and "Read-only file system" in r.output
+    assert "Traceback" not in r.output and not (folder / "transcript.json").exists()
+
+
+def test_transcribe_without_room_on_the_disk_fails_before_any_work(tmp_path):
+    import os
+    import shutil
+
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a size-limited tmpfs needs root")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)]).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        folder = _imported(mnt / "iv")  # 1.8 MB of audio: about 1 MB left
+        r = runner.invoke(app, ["transcribe", str(folder)])
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)])
+    assert r.exit_code == 2, r.output
+    assert "MB free on its disk" in r.output and "needed" in r.output
+
+
+def test_a_second_command_on_a_busy_folder_says_who_holds_it(tmp_path):
+    folder = _imported(tmp_path / "iv")
+    with folder_lock(folder, "transcribe"):
+        r = runner.invoke(app, ["transcribe", str(folder)])
+    assert r.exit_code == 2, r.output
+    assert "in use by `listenwell transcribe`" in r.output
+    assert not (folder / "transcript.json").exists()
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    p = subprocess.Popen([sys.executable, "-m", "listenwell", "plan", "check", str(PLAN)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # the reader went away, as `| head` does
+    err = p.stderr.read().decode()
+    assert p.wait() == 141 and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_untrusted_text_is_made_inert():
+    assert printable("Morgan\x1b[31m Lee\x1b]0;owned\x07!\x07\r\n") == "Morgan Lee!  "
+    assert printable("a\x9b2Jb\x00c") == "abc"
+    assert csv_cell("=1+2") == "'=1+2" and csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_cell("+1") == "'+1" and csv_cell("What next?") == "What next?" and csv_cell(3.5) == 3.5
