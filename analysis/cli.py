@@ -34,14 +34,13 @@ def report(
     Example: listenwell report demo-interview --target 0.75
     """
     from listenwell.analysis.report import build_report, write_report
-
     from listenwell.folder import open_folder
 
     f = open_folder(folder)
     r = build_report(f, target_share=target, plan_path=plan)
     paths = write_report(f, r)
     if as_json:
-        typer.echo(json.dumps(r, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False))
         return
     from listenwell.analysis.summary import print_summary
 

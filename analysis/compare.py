@@ -17,14 +17,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from listenwell import __version__
 from listenwell.analysis.compare_load import InterviewInfo, describe, find_interviews
 from listenwell.analysis.compare_match import Scorer, match_questions, pick_pairs, scorer
 from listenwell.analysis.compare_trend import trend
-
-from listenwell import __version__
 from listenwell.errors import UserError
 from listenwell.plan import LEVELS
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript
+from listenwell.report_records import QuestionResult, Report
 
 EXCERPT_CHARS = 240
 EXCERPT_SENTENCES = 2
@@ -54,7 +54,7 @@ def build_comparison(paths: list[Path], progress: Callable[[int, int, str], None
     sc = scorer()
 
     interviews = [_interview(n, info) for n, info in enumerate(ready, start=1)]
-    slots = match_questions([info.report.get("questions") or [] for info in ready], sc)
+    slots = match_questions([_report(info).questions for info in ready], sc)
     transcripts = [_transcript(info) for info in ready]
     rows = [{"key": s.key, "text": s.text, "priority": s.priority, "ids": sorted(s.ids), "cells": {}} for s in slots]
     for n, info in enumerate(ready):
@@ -71,7 +71,7 @@ def build_comparison(paths: list[Path], progress: Callable[[int, int, str], None
     remarks = []  # advice about the comparison itself, shown on the terminal too
     for info, iv in zip(ready, interviews, strict=True):
         if not iv["speakers_known"]:
-            why = next((f for f in (info.report or {}).get("findings") or [] if "speaker" in f.lower()), "")
+            why = next((f for f in _report(info).findings if "speaker" in f.lower()), "")
             remarks.append(f"{info.label}: the transcript does not tell the interviewer from the interviewee, "
                          f"so its questions could not be found. {why}".strip())
     if len(ready) == 1:
@@ -93,10 +93,14 @@ def build_comparison(paths: list[Path], progress: Callable[[int, int, str], None
     }
 
 
+def _report(info: InterviewInfo) -> Report:
+    assert info.report is not None  # only interviews with a report are compared
+    return info.report
+
+
 def _interview(n: int, info: InterviewInfo) -> dict[str, Any]:
-    report = info.report or {}
-    talk = report.get("talk") or {}
-    budget = report.get("time_budget") or {}
+    report = _report(info)
+    talk, budget = report.talk, report.time_budget
     return {
         **info.as_dict(),
         "key": f"i{n}",
@@ -104,16 +108,16 @@ def _interview(n: int, info: InterviewInfo) -> dict[str, Any]:
         "interviewer": info.interviewer or None,
         "report": info.report_source,
         "audio": str(info.folder.audio_path) if info.folder.audio_path else None,
-        "target_share": talk.get("target_share"),
-        "planned_min": budget.get("planned_min"),
-        "actual_min": budget.get("actual_min"),
-        "over_min": budget.get("over_min"),
-        "priority_first": report.get("priority_first"),
+        "target_share": talk.target_share,
+        "planned_min": budget.planned_min,
+        "actual_min": budget.actual_min,
+        "over_min": budget.over_min,
+        "priority_first": report.priority_first,
         # Without both sides told apart no question can be found: "not asked" would be a guess.
-        "speakers_known": bool(talk.get("interviewer_s")) and bool(talk.get("interviewee_s")),
-        "planned": len(report.get("questions") or []),
-        "asked": sum(1 for q in report.get("questions") or [] if q.get("asked")),
-        "followups": len(report.get("followups") or []),
+        "speakers_known": bool(talk.interviewer_s) and bool(talk.interviewee_s),
+        "planned": len(report.questions),
+        "asked": sum(1 for q in report.questions if q.asked),
+        "followups": len(report.followups),
     }
 
 
@@ -126,20 +130,18 @@ def _transcript(info: InterviewInfo) -> Transcript | None:
         return None
 
 
-def _cell(q: dict, how: str, score: float, info: InterviewInfo, transcript: Transcript | None) -> dict[str, Any]:
-    asked = bool(q.get("asked"))
-    cell = {"id": q.get("id"), "planned_text": q.get("text"), "in_plan": True, "asked": asked,
-            "match": how, "score": score, "at_s": _r(q.get("asked_at_s")), "answer_s": _r(q.get("answer_s")),
+def _cell(q: QuestionResult, how: str, score: float, info: InterviewInfo,
+          transcript: Transcript | None) -> dict[str, Any]:
+    cell = {"id": q.id, "planned_text": q.text, "in_plan": True, "asked": q.asked,
+            "match": how, "score": score, "at_s": _r(q.asked_at_s), "answer_s": _r(q.answer_s),
             "start_s": None, "excerpt": []}
-    if asked:
-        start = q.get("answer_start_s")
-        if start is None:
-            start = q.get("asked_at_s")
-        end = q.get("answer_end_s")
-        if end is None and start is not None and q.get("answer_s") is not None:
-            end = start + q["answer_s"]
+    if q.asked:
+        start = q.answer_start_s if q.answer_start_s is not None else q.asked_at_s
+        end = q.answer_end_s
+        if end is None and start is not None and q.answer_s is not None:
+            end = start + q.answer_s
         cell["start_s"] = _r(start)
-        cell["excerpt"] = excerpt(transcript, start, end, info, q.get("answer_excerpt"))
+        cell["excerpt"] = excerpt(transcript, start, end, info, q.answer_excerpt)
     return cell
 
 
@@ -150,16 +152,16 @@ def _followups(open_rows: list, info: InterviewInfo, transcript: Transcript | No
     wrong question: so besides the usual rule (pick_pairs) the pair must score at least
     FOLLOWUP_FLOOR.
     """
-    followups = [f for f in (info.report or {}).get("followups") or [] if f.get("text")]
-    scores = sc.scores([row["text"] for _, row in open_rows], [f["text"] for f in followups])
+    followups = [f for f in _report(info).followups if f.text]
+    scores = sc.scores([row["text"] for _, row in open_rows], [f.text for f in followups])
     cells = {}
     for r, k, score in pick_pairs(scores, sc.accept, max(sc.floor, FOLLOWUP_FLOOR)):
         f = followups[k]
-        start, end = _answer_window(transcript, f.get("at_s"))
+        start, end = _answer_window(transcript, f.at_s)
         cells[open_rows[r][1]["key"]] = {
             "id": None, "planned_text": None, "in_plan": False, "asked": True, "match": "followup",
-            "score": round(score, 3), "at_s": _r(f.get("at_s")), "answer_s": _r(f.get("answer_s")), "start_s": _r(start),
-            "asked_text": f.get("text"), "excerpt": excerpt(transcript, start, end, info, None)}
+            "score": round(score, 3), "at_s": _r(f.at_s), "answer_s": _r(f.answer_s), "start_s": _r(start),
+            "asked_text": f.text, "excerpt": excerpt(transcript, start, end, info, None)}
     return cells
 
 

@@ -25,16 +25,17 @@ def list_interviews(
 
     Example: listenwell list interviews/
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from listenwell.analysis.compare_load import (
         describe,
         interview_children,
         non_interview_children,
     )
-    from listenwell.analysis.compare_render import clock, pct
-    from rich.console import Console
-    from rich.table import Table
-
+    from listenwell.analysis.compare_render import pct
     from listenwell.folder import InterviewFolder
+    from listenwell.timefmt import clock
 
     if not parent.exists():
         raise UserError(f"{parent}: no such folder")
@@ -56,7 +57,7 @@ def list_interviews(
     for name in ("Folder", "Date", "Interviewee", "Company", "Level", "Duration", "Their share", "Stage"):
         table.add_column(name, no_wrap=name not in ("Interviewee", "Company"))
     for i in infos:
-        table.add_row(i.name, i.date, i.interviewee, i.company, i.level, clock(i.duration_s),
+        table.add_row(i.name, i.date, i.interviewee, i.company, i.level, clock(i.duration_s, ""),
                       pct(i.interviewee_share), i.stage)
     console.print(table)
     if others:
@@ -77,7 +78,6 @@ def compare(
     """
     from listenwell.analysis.compare import build_comparison
     from listenwell.analysis.compare_render import render_csv, render_html, render_md
-
     from listenwell.folder import DIR_MODE, InterviewFolder, write_text
 
     comp = _with_progress(build_comparison, dirs)

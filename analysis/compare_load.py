@@ -6,17 +6,15 @@ computed in memory, so comparing never changes someone's interview folder.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder
-from listenwell.plan import Plan, load_plan
+from listenwell.plan import Plan
 from listenwell.records import INTERVIEWEE, Transcript
-
-REPORT_SCHEMA = 1
+from listenwell.report_records import Report
 
 
 @dataclass
@@ -33,7 +31,7 @@ class InterviewInfo:
     date: str = ""
     duration_s: float | None = None
     interviewee_share: float | None = None
-    report: dict[str, Any] | None = None
+    report: Report | None = None
     report_source: str | None = None  # "file" (report.json) or "computed" (in memory)
     pending: str | None = None  # why it cannot be compared yet
     notes: list[str] = field(default_factory=list)
@@ -139,9 +137,9 @@ def describe(folder: InterviewFolder, want_report: bool = False) -> InterviewInf
         info.pending = f"not transcribed yet; run `listenwell transcribe {folder.path}`"
     info.report = report
 
-    block = (report or {}).get("interview") or {}
     for key in ("interviewee", "interviewer", "role", "company", "level", "date"):
-        value = block.get(key) or (getattr(plan, key, "") if plan else "") or meta.get(key) or ""
+        value = (getattr(report.interview, key) if report else "") or (getattr(plan, key, "") if plan else "") \
+            or meta.get(key) or ""
         setattr(info, key, str(value).strip())
     if not info.date:
         stamp = meta.get("started_at") or meta.get("created_at") or ""
@@ -149,8 +147,8 @@ def describe(folder: InterviewFolder, want_report: bool = False) -> InterviewInf
 
     transcript = None
     if report is not None:
-        info.duration_s = report.get("duration_s")
-        info.interviewee_share = (report.get("talk") or {}).get("interviewee_share")
+        info.duration_s = report.duration_s
+        info.interviewee_share = report.talk.interviewee_share
     elif info.stage == "transcribed":
         transcript = _transcript(folder, info)
         if transcript is not None:
@@ -162,34 +160,24 @@ def describe(folder: InterviewFolder, want_report: bool = False) -> InterviewInf
 
 
 def _plan(folder: InterviewFolder, info: InterviewInfo) -> Plan | None:
-    if folder.plan_path is None:
-        return None
     try:
-        return load_plan(folder.plan_path)
+        return folder.plan()
     except UserError as e:
         info.notes.append(str(e))
         return None
 
 
-def _read_report(folder: InterviewFolder, info: InterviewInfo) -> dict[str, Any] | None:
+def _read_report(folder: InterviewFolder, info: InterviewInfo) -> Report | None:
     try:
-        report = json.loads(folder.report_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        info.pending = f"report.json is unreadable ({e}); rerun `listenwell report {folder.path}`"
+        return Report.load(folder.report_path)
+    except UserError as e:
+        info.pending = str(e)
         return None
-    if not isinstance(report, dict) or report.get("schema") != REPORT_SCHEMA:
-        schema = report.get("schema") if isinstance(report, dict) else "?"
-        info.pending = f"report.json has schema {schema}, not {REPORT_SCHEMA}; rerun `listenwell report {folder.path}`"
-        return None
-    return report
 
 
-def _compute_report(folder: InterviewFolder, info: InterviewInfo) -> dict[str, Any] | None:
-    try:
-        from listenwell.analysis.report import build_report
-    except ImportError:
-        info.pending = f"transcribed but not reported; run `listenwell report {folder.path}`"
-        return None
+def _compute_report(folder: InterviewFolder, info: InterviewInfo) -> Report | None:
+    from listenwell.analysis.report import build_report
+
     try:
         report = build_report(folder)
     except UserError as e:

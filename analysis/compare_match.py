@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
+
+from listenwell.text import terms
 
 GENERATED_ID = re.compile(r"q\d+")
 
@@ -23,62 +26,14 @@ GENERATED_ID = re.compile(r"q\d+")
 # under 0.2 (measured on tests/test_compare_match.py's pairs).
 MATCH_THRESHOLD = 0.34
 
-_STOP_WORDS = (
-    """a an the and or but of to in on at for with about from by as is are was were be been
-    being do does did done have has had what which who whom whose when where why how that this
-    these those it its you your yours i me my we our us they them their he she his her there
-    here if then so than too very can could would should will shall may might must just also
-    any some into out up down over more most much many such own same other each every all
-    both few like look looks think tell say describe"""
-)
-_STOP = set(_STOP_WORDS.split())
-
-# Words that people use interchangeably in informational-interview questions. Each group
-# is reduced to its first word so that the lexical overlap sees them as one.
-_SYNONYMS = [
-    "typical ordinary normal usual average regular everyday",
-    "day daily days",
-    "job role work position career profession occupation field line",
-    "enjoy love favourite favorite best rewarding like",
-    "hard hardest difficult challenging challenge tough worst frustrating",
-    "start began begin beginning starting started entry enter entering break get into beginner beginners newcomer junior",
-    "skill skills abilities ability competencies qualities strengths",
-    "future next ahead going coming trend trends change changing evolve evolving",
-    "advice advise suggest suggestion recommend recommendation tip tips",
-    "talk speak contact reach introduce meet",
-    "hours schedule pressure stress flexibility balance conditions environment culture",
-    "pay salary money compensation earn earning",
-    "learn learned learning study studied education training degree course",
-    "year years",
-]
-_CANON = {w: g.split()[0] for g in _SYNONYMS for w in g.split()}
 # Words that nearly every career question contains: they count, but for little.
-_GENERIC = {"job", "year", "people", "person", "thing", "way", "know", "want", "make",
-            "go", "take", "someone", "time", "kind"}
-
-
-def stem(word: str) -> str:
-    """A crude suffix stripper: enough to make 'working', 'works' and 'worked' agree."""
-    for suffix in ("ingly", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def content_words(text: str) -> list[str]:
-    words = re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
-    out = []
-    for w in words:
-        w = w.strip("'")
-        if not w or w in _STOP:
-            continue
-        out.append(_CANON.get(w) or stem(_CANON.get(stem(w), w)))
-    return out
+_GENERIC = {t for w in ("job", "year", "people", "person", "thing", "way", "know", "want", "make",
+                        "go", "take", "someone", "time", "kind") for t in terms(w)}
 
 
 def lexical_similarity(a: str, b: str) -> float:
-    """0..1: overlap of content words (stems, synonym groups) blended with character trigrams."""
-    wa, wb = set(content_words(a)), set(content_words(b))
+    """0..1: overlap of content terms (listenwell.text) blended with character trigrams."""
+    wa, wb = set(terms(a)), set(terms(b))
     if not wa or not wb:
         return 0.0
     def weight(words: set[str]) -> float:
@@ -114,9 +69,9 @@ class Scorer:
 
 # Measured on tests/test_compare_match.py (12 plan pairs, 72 decisions each set):
 #   question_map alone 78 % / 64 % (tuned set / held-out set), this module's lexical alone
-#   100 % / 67 % (its synonym groups were written with the tuned set in view), the blend
-#   below 96 % / 82 %. Planned questions are short and carefully worded, unlike speech, so
-#   word overlap helps more here than in the report's asked-vs-planned matching.
+#   100 % / 74 % (synonym groups written with the tuned set in view), the blend below
+#   96 % / 92 %. Planned questions are short and carefully worded, unlike speech, so word
+#   overlap helps more here than in the report's asked-vs-planned matching.
 BLEND_WEIGHT = 0.7  # share of analysis.question_map's score
 BLEND_ACCEPT = 0.30
 BLEND_FLOOR = 0.20
@@ -129,19 +84,24 @@ def scorer() -> Scorer:
     try:
         from listenwell.analysis.question_map import similarity
     except ImportError:
-        return Scorer("lexical (content-word stems, synonym groups, trigrams)", MATCH_THRESHOLD,
-                      MATCH_THRESHOLD, _lexical_matrix)
+        return lexical_scorer()
     _, method = similarity([["What does a typical day look like?"]], ["Walk me through an ordinary day."])
 
     def matrix(a: list[str], b: list[str]) -> np.ndarray:
         theirs = similarity([[t] for t in a], b)[0]
-        return BLEND_WEIGHT * np.clip(theirs, 0, 1) + (1 - BLEND_WEIGHT) * _lexical_matrix(a, b)
+        return BLEND_WEIGHT * np.clip(theirs, 0, 1) + (1 - BLEND_WEIGHT) * lexical_matrix(a, b)
 
     return Scorer(f"analysis.question_map {method} similarity blended with word overlap",
                   BLEND_ACCEPT, BLEND_FLOOR, matrix)
 
 
-def _lexical_matrix(a: list[str], b: list[str]) -> np.ndarray:
+def lexical_scorer() -> Scorer:
+    """This module's word overlap alone, with its own threshold."""
+    return Scorer("lexical (content-word stems, synonym groups, trigrams)", MATCH_THRESHOLD,
+                  MATCH_THRESHOLD, lexical_matrix)
+
+
+def lexical_matrix(a: list[str], b: list[str]) -> np.ndarray:
     return np.array([[lexical_similarity(x, y) for y in b] for x in a]).reshape(len(a), len(b))
 
 
@@ -173,6 +133,14 @@ def pick_pairs(scores: np.ndarray, accept: float, floor: float) -> list[tuple[in
             s[i, j] = -np.inf
 
 
+class Question(Protocol):
+    """A planned question as compare sees it: plan.Question or a report's QuestionResult."""
+
+    id: str
+    text: str
+    priority: int
+
+
 @dataclass
 class Slot:
     """One row of the comparison: a question as it appears in one or more plans."""
@@ -181,16 +149,15 @@ class Slot:
     text: str
     priority: int
     ids: set[str] = field(default_factory=set)  # ids chosen by users for it
-    members: dict[int, dict] = field(default_factory=dict)  # interview index -> its question
+    members: dict[int, Question] = field(default_factory=dict)  # interview index -> its question
     how: dict[int, str] = field(default_factory=dict)  # interview index -> "id" | "meaning" | "new"
     score: dict[int, float] = field(default_factory=dict)
 
 
-def match_questions(plans: list[list[dict]], sc: Scorer | None = None) -> list[Slot]:
+def match_questions(plans: Sequence[Sequence[Question]], sc: Scorer | None = None) -> list[Slot]:
     """Group the questions of several interviews into rows.
 
-    `plans[i]` is interview i's list of question dicts (each with `id`, `text`, `priority`,
-    as in report.json). Interviews are taken in the order given; each question joins the
+    `plans[i]` is interview i's planned questions (`id`, `text`, `priority`). Interviews are taken in the order given; each question joins the
     row with its user-chosen id, else the most similar row this interview has not filled
     yet (see pick_pairs), else starts a new row.
     """
@@ -199,35 +166,35 @@ def match_questions(plans: list[list[dict]], sc: Scorer | None = None) -> list[S
     for i, questions in enumerate(plans):
         rest = []
         for q in questions:
-            qid = str(q.get("id") or "")
+            qid = q.id or ""
             slot = next((s for s in slots if qid in s.ids and i not in s.members), None)
             if slot is not None and not GENERATED_ID.fullmatch(qid):
                 _join(slot, i, q, "id", 1.0)
             else:
                 rest.append(q)
         free = [s for s in slots if i not in s.members]
-        scores = sc.scores([q["text"] for q in rest], [s.text for s in free])
+        scores = sc.scores([q.text for q in rest], [s.text for s in free])
         taken = set()
         for n, k, score in pick_pairs(scores, sc.accept, sc.floor):
             taken.add(n)
             _join(free[k], i, rest[n], "meaning", score)
         for n, q in enumerate(rest):
             if n not in taken:
-                qid = str(q.get("id") or "")
+                qid = q.id or ""
                 own = qid and not GENERATED_ID.fullmatch(qid) and all(s.key != qid for s in slots)
-                slot = Slot(key=qid if own else f"row{len(slots) + 1}", text=q["text"],
-                            priority=int(q.get("priority") or 99))
+                slot = Slot(key=qid if own else f"row{len(slots) + 1}", text=q.text,
+                            priority=q.priority or 99)
                 slots.append(slot)
                 _join(slot, i, q, "new", 1.0)
     first_seen = {id(s): n for n, s in enumerate(slots)}
     return sorted(slots, key=lambda s: (s.priority, first_seen[id(s)]))
 
 
-def _join(slot: Slot, i: int, q: dict, how: str, score: float) -> None:
+def _join(slot: Slot, i: int, q: Question, how: str, score: float) -> None:
     slot.members[i] = q
     slot.how[i] = how
     slot.score[i] = round(score, 3)
-    qid = str(q.get("id") or "")
+    qid = q.id or ""
     if qid and not GENERATED_ID.fullmatch(qid):
         slot.ids.add(qid)
-    slot.priority = min(slot.priority, int(q.get("priority") or 99))
+    slot.priority = min(slot.priority, q.priority or 99)

@@ -11,15 +11,9 @@ from typing import Any
 from urllib.parse import quote
 
 from listenwell.analysis.compare_chart import trend_svg
+from listenwell.timefmt import clock
 
-
-def clock(seconds: float | None) -> str:
-    """m:ss (h:mm:ss past an hour); an empty string for unknown."""
-    if seconds is None:
-        return ""
-    s = int(round(float(seconds)))
-    h, m, s = s // 3600, s % 3600 // 60, s % 60
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+NO_TIME = ""  # an unknown time shows as nothing in the tables
 
 
 def pct(x: float | None) -> str:
@@ -51,7 +45,7 @@ def cell_status(cell: dict[str, Any] | None) -> str:
         return "not in plan"
     if not cell["asked"]:
         return "not found (speakers unknown)" if cell.get("unknown") else "planned, not asked"
-    return clock(cell["answer_s"]) or "asked"
+    return clock(cell["answer_s"], NO_TIME) or "asked"
 
 
 def coverage_lines(c: dict[str, Any], rows: list[dict], interviews: list[dict]) -> list[str]:
@@ -103,7 +97,7 @@ def render_md(comp: dict[str, Any]) -> str:
            "|---|---|---|---|---|---|---|---|---|---|"]
     for n, i in enumerate(ivs, start=1):
         out.append("| " + " | ".join(_md(x) for x in (
-            n, i["date"], i["label"], i["role"], i["level"], i["company"], clock(i["duration_s"]),
+            n, i["date"], i["label"], i["role"], i["level"], i["company"], clock(i["duration_s"], NO_TIME),
             pct(i["interviewee_share"]), time_kept(i), yes_no(i["priority_first"]))) + " |")
     out += ["", "## Your interviewing", "", comp["trend"]["sentence"], "", "## Coverage", ""]
     out += [f"- {line}" for line in coverage_lines(comp["coverage"], rows, ivs)]
@@ -121,9 +115,9 @@ def render_md(comp: dict[str, Any]) -> str:
                 out.append(f"{head}: {cell_status(cell)}")
                 continue
             how = f" (asked as a follow-up: “{cell['asked_text']}”)" if cell["match"] == "followup" else ""
-            out.append(f"{head}: {clock(cell['answer_s']) or '?'} from {clock(cell['start_s'])}{how}")
+            out.append(f"{head}: {clock(cell['answer_s'], NO_TIME) or '?'} from {clock(cell['start_s'], NO_TIME)}{how}")
             for run in cell["excerpt"]:
-                out.append(f"  - [{clock(run['at_s'])}] {run['speaker']}: “{run['text']}”")
+                out.append(f"  - [{clock(run['at_s'], NO_TIME)}] {run['speaker']}: “{run['text']}”")
         out.append("")
     if comp["pending"] or comp["skipped"] or comp["notes"]:
         out += ["## Notes", ""] + [f"- {_md(n)}" for n in comp["notes"]] + [""]
@@ -181,7 +175,7 @@ def render_html(comp: dict[str, Any], out_dir: Path) -> str:
                   if src else '<span class="muted">no recording</span>')
         trs.append("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in (
             n, i["date"] or "", i["label"], i["role"] or "", i["level"] or "", i["company"] or "",
-            clock(i["duration_s"]), pct(i["interviewee_share"]), time_kept(i), yes_no(i["priority_first"])))
+            clock(i["duration_s"], NO_TIME), pct(i["interviewee_share"]), time_kept(i), yes_no(i["priority_first"])))
             + f"<td>{player}</td></tr>")
     head = "".join(f"<th>{e(h)}</th>" for h in ("#", "Date", "Interviewee", "Role", "Level", "Company", "Duration",
                                                    "Their share", "Time", "Priority first", "Recording"))
@@ -229,11 +223,11 @@ def _html_cell(cell: dict[str, Any] | None, i: dict[str, Any], playable: bool) -
     lines = []
     for run in cell["excerpt"]:
         ts = (f'<button type="button" class="ts" data-audio="audio-{key}" data-t="{run["at_s"]}" '
-              f'title="Play from {clock(run["at_s"])}"{"" if playable else " disabled"}>{clock(run["at_s"])}</button>')
+              f'title="Play from {clock(run["at_s"], NO_TIME)}"{"" if playable else " disabled"}>{clock(run["at_s"], NO_TIME)}</button>')
         lines.append(f'<p>{ts} <b>{e(run["speaker"])}:</b> {e(run["text"])}</p>')
     tag = (f' <span class="tag" title="{e(cell["asked_text"])}">asked as a follow-up</span>'
            if cell["match"] == "followup" else "")
-    length = f'<span class="len" title="answer length">{clock(cell["answer_s"]) or "asked"}</span>{tag}'
+    length = f'<span class="len" title="answer length">{clock(cell["answer_s"], NO_TIME) or "asked"}</span>{tag}'
     return f'<td class="cell asked" data-i="{key}">{length}{"".join(lines)}</td>'
 
 

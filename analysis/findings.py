@@ -3,93 +3,116 @@
 Good practice for informational interviews: ask the most important questions first, let
 the interviewee do most of the talking, keep your own turns short, don't cut in, leave a
 pause after they finish (they often add the best part), and keep to the time you promised.
-Pure function of the report dict.
+Pure functions of the Report.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from listenwell.records import INTERVIEWEE, INTERVIEWER
+from listenwell.report_records import Report
+from listenwell.timefmt import clock
 
 LONG_INTERVIEWER_S = 30.0  # an interviewer stretch longer than this is a monologue
 QUICK_PATIENCE_S = 0.6  # a median pause shorter than this means jumping in
 
 
-def mmss(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    s = int(round(max(0.0, seconds)))
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
-
-
 def _times(ts: list[float], limit: int = 4) -> str:
-    shown = ", ".join(mmss(t) for t in ts[:limit])
+    shown = ", ".join(clock(t) for t in ts[:limit])
     return shown + (f" and {len(ts) - limit} more" if len(ts) > limit else "")
 
 
-def findings(r: dict[str, Any], has_plan: bool, monologues: list[tuple[float, float]]) -> list[str]:
-    """The coaching findings of a report; `monologues` are the interviewer's long stretches."""
-    out: list[str] = []
-    talk, stats, qs = r["talk"], r["stats"], r["questions"]
-    by_id = {q["id"]: q for q in qs}
+def findings(r: Report, has_plan: bool, monologues: list[tuple[float, float]], speakers: set[str]) -> list[str]:
+    """Every finding of a report, in the order shown: who was heard, the coaching, then
+    interviewer speech the transcript has no words for. `monologues` are the interviewer's
+    long stretches; `speakers` the labels heard."""
+    out = speaker_findings(speakers) + coaching(r, has_plan, monologues)
+    if r.unheard_interviewer_s:
+        times = ", ".join(clock(t) for t in r.unheard_interviewer_s[:4])
+        out.append(f"You spoke at {times} but the transcript has no words there, "
+                   "so a question asked then may be missing from this report (check the recording there).")
+    return out
 
-    share, target = talk.get("interviewee_share"), talk["target_share"]
-    if share is not None and talk["interviewer_s"] + talk["interviewee_s"] > 0:
-        if share < target:
-            out.append(
-                f"The interviewee had {share:.0%} of the speaking time, under your {target:.0%} target "
-                f"(you spoke {talk['interviewer_s'] / 60:.1f} min, they spoke {talk['interviewee_s'] / 60:.1f} min)."
-            )
-        else:
-            out.append(f"Good: the interviewee had {share:.0%} of the speaking time (target {target:.0%}).")
 
+def speaker_findings(labels: set[str]) -> list[str]:
+    if len(labels) == 1:
+        (only,) = labels
+        who = {INTERVIEWER: "the interviewer", INTERVIEWEE: "the interviewee"}.get(only, f"one unnamed speaker ({only})")
+        return [f"Only one speaker was heard ({who}); check the recording captured both sides, "
+                "or rerun `listenwell transcribe --speakers 2`."]
+    if INTERVIEWER not in labels or INTERVIEWEE not in labels:
+        return [f"The speakers are not named interviewer/interviewee ({', '.join(sorted(labels))}); "
+                "name them with `listenwell label` to get questions and shares."]
+    return []
+
+
+def coaching(r: Report, has_plan: bool, monologues: list[tuple[float, float]]) -> list[str]:
+    """Talk share, priorities, follow-ups, monologues, interruptions, patience, time."""
+    out = _share(r)
     if not has_plan:
         out.append("Questions need a plan: put plan.toml (or plan.md) in the folder or pass --plan to map the questions.")
-    elif qs:
-        p1 = [q for q in qs if q["priority"] == 1]
-        missed = [q for q in p1 if not q["asked"]]
-        if missed:
-            out.append("Priority-1 question never asked: " + "; ".join(f"'{q['text']}'" for q in missed) + ".")
-        if r.get("priority_first") is False:
-            first_other = next(by_id[i] for i in r["asked_order"] if by_id[i]["priority"] != 1)
-            late = [by_id[i] for i in r["asked_order"] if by_id[i]["priority"] == 1 and by_id[i]["order"] > first_other["order"]]
-            out.append(
-                f"A priority-1 question came late: '{late[0]['id']}' at {mmss(late[0]['asked_at_s'])}, "
-                f"after '{first_other['id']}' at {mmss(first_other['asked_at_s'])}; ask the most important first."
-            )
-        elif r.get("priority_first") and not missed:
-            out.append("Good: you asked your priority-1 questions first.")
-        if r["skipped"] and len(r["skipped"]) < len(qs):
-            out.append(f"Skipped {len(r['skipped'])} of {len(qs)} planned questions: {', '.join(r['skipped'])}.")
+    elif r.questions:
+        out += _priorities(r)
 
-    n_asked = len(r["asked_order"]) + len(r["followups"])
-    if n_asked == 0 and r["talk"]["interviewer_s"] > 0:
+    if not r.asked_order and not r.followups and r.talk.interviewer_s > 0:
         out.append("No questions from the interviewer were found in the transcript (none ended in '?' or opened like a question).")
-    if r["followups"]:
-        f = r["followups"]
-        out.append(f"You asked {len(f)} follow-up question{'s' if len(f) > 1 else ''}, at {_times([x['at_s'] for x in f])}.")
+    if r.followups:
+        f = r.followups
+        out.append(f"You asked {len(f)} follow-up question{'s' if len(f) > 1 else ''}, at {_times([x.at_s for x in f])}.")
 
     for start, end in monologues[:3]:
-        out.append(f"You spoke for {end - start:.0f} s without a break at {mmss(start)}-{mmss(end)}; keep questions short.")
+        out.append(f"You spoke for {end - start:.0f} s without a break at {clock(start)}-{clock(end)}; keep questions short.")
 
-    if stats["interruptions"]:
-        times = r.get("interruption_times", [])
-        out.append(
-            f"You started speaking while the interviewee was still talking {stats['interruptions']} "
-            f"time{'s' if stats['interruptions'] > 1 else ''}" + (f", at {_times(times)}." if times else ".")
-        )
-    pm = stats.get("patience_median_s")
+    n = r.stats.interruptions
+    if n:
+        times = r.interruption_times
+        out.append(f"You started speaking while the interviewee was still talking {n} time{'s' if n > 1 else ''}"
+                   + (f", at {_times(times)}." if times else "."))
+    pm = r.stats.patience_median_s
     if pm is not None and pm < QUICK_PATIENCE_S:
         out.append(f"You came in {pm:.1f} s (median) after they stopped; a longer pause lets them add more.")
+    return out + _time(r)
 
-    tb = r["time_budget"]
-    if tb.get("planned_min"):
-        if tb["over_min"] and tb["over_min"] > 0:
-            after = tb["asked_after_promise"]
-            out.append(
-                f"The interview ran {tb['actual_min']:.1f} min against {tb['planned_min']:g} promised; the promise ran out "
-                f"at {mmss(tb['promise_ended_at_s'])}"
-                + (f" and you still asked {', '.join(after)} after it." if after else ".")
-            )
-        else:
-            out.append(f"Good: you kept to the promised time ({tb['actual_min']:.1f} of {tb['planned_min']:g} min).")
+
+def _share(r: Report) -> list[str]:
+    talk = r.talk
+    share, target = talk.interviewee_share, talk.target_share
+    if share is None or talk.interviewer_s + talk.interviewee_s <= 0:
+        return []
+    if share < target:
+        return [f"The interviewee had {share:.0%} of the speaking time, under your {target:.0%} target "
+                f"(you spoke {talk.interviewer_s / 60:.1f} min, they spoke {talk.interviewee_s / 60:.1f} min)."]
+    return [f"Good: the interviewee had {share:.0%} of the speaking time (target {target:.0%})."]
+
+
+def _priorities(r: Report) -> list[str]:
+    out = []
+    qs = r.questions
+    by_id = {q.id: q for q in qs}
+    missed = [q for q in qs if q.priority == 1 and not q.asked]
+    if missed:
+        out.append("Priority-1 question never asked: " + "; ".join(f"'{q.text}'" for q in missed) + ".")
+    if r.priority_first is False:
+        asked = [by_id[i] for i in r.asked_order]
+        first_other = next(q for q in asked if q.priority != 1)
+        late = [q for q in asked if q.priority == 1 and q.order > first_other.order]
+        out.append(
+            f"A priority-1 question came late: '{late[0].id}' at {clock(late[0].asked_at_s)}, "
+            f"after '{first_other.id}' at {clock(first_other.asked_at_s)}; ask the most important first."
+        )
+    elif r.priority_first and not missed:
+        out.append("Good: you asked your priority-1 questions first.")
+    if r.skipped and len(r.skipped) < len(qs):
+        out.append(f"Skipped {len(r.skipped)} of {len(qs)} planned questions: {', '.join(r.skipped)}.")
     return out
+
+
+def _time(r: Report) -> list[str]:
+    tb = r.time_budget
+    if not tb.planned_min:
+        return []
+    if tb.over_min and tb.over_min > 0:
+        after = tb.asked_after_promise
+        return [f"The interview ran {tb.actual_min:.1f} min against {tb.planned_min:g} promised; the promise ran out "
+                f"at {clock(tb.promise_ended_at_s)}"
+                + (f" and you still asked {', '.join(after)} after it." if after else ".")]
+    return [f"Good: you kept to the promised time ({tb.actual_min:.1f} of {tb.planned_min:g} min)."]

@@ -2,7 +2,8 @@
 
 Two steps, both pure:
 1. `find_questions`: the interviewer's turns in question form ('?' from Whisper's
-   punctuation, or an interrogative opening such as "what", "could you", "walk me through").
+   punctuation, or an interrogative opening such as "what", "could you", "walk me through":
+   listenwell.text.is_question, shared with the naming of speakers).
 2. `match_questions`: each asked question against each planned question by meaning
    (lexical similarity with stemming and synonyms, plus wordllama embeddings when they
    load), then an assignment that uses the conversation's structure instead of one bare
@@ -20,32 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from listenwell.analysis.lexical import LexicalScorer
 
+from listenwell.analysis.lexical import LexicalScorer
+from listenwell.intervals import overlap
 from listenwell.records import INTERVIEWER, Transcript
+from listenwell.text import is_question, split_sentences
 
 # ---- finding the interviewer's questions -------------------------------------------------
 
-_OPENING = re.compile(
-    r"^(?:[^,.?!]{1,30},\s+)?"  # a short lead-in: "One last thing, is there ..."
-    r"(?:(?:and|so|but|also|okay|ok|now|then|well|right|alright|oh|great|sure|cool)[,.]?\s+)*"
-    r"(?:what|what's|whats|how|how's|why|when|where|who|who's|which|whose|"
-    r"could you|can you|would you|will you|do you|did you|does|did|is there|are there|"
-    r"is it|are you|were you|was it|have you|has|had you|should i|would it|"
-    r"tell me|walk me through|take me through|talk me through|describe|"
-    r"i'm curious|i am curious|i wonder|i was wondering|i'd love to hear|any advice)\b",
-    re.I,
-)
-# The same lead-in without its comma, as speech recognisers often write it ("One last thing
-# is there anyone..."): only before an inverted auxiliary, which statements rarely contain.
-_LEAD_IN_INVERSION = re.compile(
-    r"^(?:[a-z']+\s+){1,4}(?:is there|are there|could you|can you|would you|will you|do you|"
-    r"did you|have you)\b",
-    re.I,
-)
-MIN_QUESTION_WORDS = 3  # "Really?" and "Right, is it?" are back-channel, not questions
-_FILLER_WORDS = "right oh okay ok so and yeah really well wow huh hmm um uh"
-_FILLERS = frozenset(_FILLER_WORDS.split())
 SAME_TURN_GAP_S = 1.5  # interviewer sentences closer than this (with no answer between) are one turn
 
 
@@ -67,15 +50,6 @@ class AskedQuestion:
     sentences: list[str]
 
 
-def is_question(text: str) -> bool:
-    t = text.strip()
-    words = [w for w in re.findall(r"[A-Za-z']+", t.lower()) if w not in _FILLERS]
-    if len(words) < MIN_QUESTION_WORDS:
-        return False
-    t = t.lstrip("\"'-– ")
-    return t.endswith("?") or bool(_OPENING.match(t) or _LEAD_IN_INVERSION.match(t))
-
-
 def sentences(transcript: Transcript) -> list[Sentence]:
     """The transcript cut into sentences, each with times and speaker.
 
@@ -85,7 +59,7 @@ def sentences(transcript: Transcript) -> list[Sentence]:
     out: list[Sentence] = []
     for seg in transcript.segments:
         if not seg.words:
-            for part in _split_text(seg.text):
+            for part in split_sentences(seg.text):
                 out.append(Sentence(seg.start, seg.end, part, seg.speaker))
             continue
         cur: list = []
@@ -101,9 +75,9 @@ def sentences(transcript: Transcript) -> list[Sentence]:
             out.append(_sentence(cur, seg.speaker))
     for s in out:  # segments not labelled: take the speaker whose turns cover the sentence most
         if s.speaker is None and transcript.turns:
-            cover = {}
+            cover: dict[str, float] = {}
             for t in transcript.turns:
-                cover[t.speaker] = cover.get(t.speaker, 0.0) + max(0.0, min(t.end, s.end) - max(t.start, s.start))
+                cover[t.speaker] = cover.get(t.speaker, 0.0) + overlap((t.start, t.end), (s.start, s.end))
             best = max(cover, key=cover.get)
             s.speaker = best if cover[best] > 0 else None
     return [s for s in out if s.text]
@@ -114,10 +88,6 @@ def _sentence(words: list, default_speaker: str | None) -> Sentence:
     if not text.startswith(" ") and " " not in "".join(w.word[:1] for w in words):
         text = " ".join(w.word.strip() for w in words)  # words without leading spaces
     return Sentence(words[0].start, words[-1].end, " ".join(text.split()), words[0].speaker or default_speaker)
-
-
-def _split_text(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"(?<=[.?!])\s+", text.strip()) if p.strip()]
 
 
 def find_questions(transcript: Transcript, interviewer: str = INTERVIEWER) -> list[AskedQuestion]:

@@ -8,13 +8,12 @@ clicking a line plays the recording (the folder's audio file, by relative path) 
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
-from listenwell.analysis.findings import mmss
 from listenwell.analysis.question_map import sentences
-from listenwell.analysis.render_md import title
-
+from listenwell.analysis.render_md import in_asked_order, title
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript
+from listenwell.report_records import Report
+from listenwell.timefmt import clock
 
 LINE_MAX_S = 30.0  # transcript lines longer than this are split, so a click lands near the words
 COLOURS = {INTERVIEWER: "#d9822b", INTERVIEWEE: "#2b7bd9"}
@@ -76,14 +75,14 @@ def _name(speaker: str | None) -> str:
     return {INTERVIEWER: "Interviewer", INTERVIEWEE: "Interviewee"}.get(speaker or "", speaker or "?")
 
 
-def timeline_svg(r: dict[str, Any], transcript: Transcript) -> str:
+def timeline_svg(r: Report, transcript: Transcript) -> str:
     """Lanes of speech per speaker, question markers above, the time-budget line across."""
     width, left, right = 1000, 90, 16
     speakers = sorted({t.speaker for t in transcript.turns}, key=lambda s: (s != INTERVIEWER, s != INTERVIEWEE, s))
-    tb = r["time_budget"]
-    span = max(r["duration_s"], max((t.end for t in transcript.turns), default=0.0), 1.0)
-    if tb.get("promise_ended_at_s"):
-        span = max(span, tb["promise_ended_at_s"] * 1.02)
+    tb = r.time_budget
+    span = max(r.duration_s, max((t.end for t in transcript.turns), default=0.0), 1.0)
+    if tb.promise_ended_at_s:
+        span = max(span, tb.promise_ended_at_s * 1.02)
     lane_h, top = 26, 44
     height = top + lane_h * len(speakers) + 34
 
@@ -96,7 +95,7 @@ def timeline_svg(r: dict[str, Any], transcript: Transcript) -> str:
     t = 0.0
     while t <= span:
         out.append(f'<line x1="{x(t):.1f}" y1="{top - 6}" x2="{x(t):.1f}" y2="{height - 28}" stroke="#eceef2"/>'
-                   f'<text x="{x(t):.1f}" y="{height - 14}" text-anchor="middle">{mmss(t)}</text>')
+                   f'<text x="{x(t):.1f}" y="{height - 14}" text-anchor="middle">{clock(t)}</text>')
         t += step
     for n, spk in enumerate(speakers):
         y = top + n * lane_h
@@ -105,40 +104,40 @@ def timeline_svg(r: dict[str, Any], transcript: Transcript) -> str:
             w = max(0.8, x(turn.end) - x(turn.start))
             out.append(f'<rect class="turn" data-start="{turn.start:.2f}" x="{x(turn.start):.1f}" y="{y + 4}" '
                        f'width="{w:.1f}" height="{lane_h - 8}" fill="{_colour(spk)}" rx="2">'
-                       f'<title>{escape(_name(spk))} {mmss(turn.start)}-{mmss(turn.end)}</title></rect>')
-    if tb.get("promise_ended_at_s") is not None:
-        bx = x(tb["promise_ended_at_s"])
+                       f'<title>{escape(_name(spk))} {clock(turn.start)}-{clock(turn.end)}</title></rect>')
+    if tb.promise_ended_at_s is not None:
+        bx = x(tb.promise_ended_at_s)
         out.append(f'<line class="budget-line" x1="{bx:.1f}" y1="8" x2="{bx:.1f}" y2="{height - 28}" '
                    f'stroke="#c0392b" stroke-width="2" stroke-dasharray="5,4"/>'
-                   f'<text x="{bx - 4:.1f}" y="12" text-anchor="end" fill="#c0392b">{tb["planned_min"]:g} min promised</text>')
-    for n, a in enumerate(r.get("asked", []), start=1):
-        cx = x(a["at_s"])
-        planned = a["planned"] is not None
-        label = escape(a["planned"] or "follow-up")
-        out.append(f'<g class="q-marker {"planned" if planned else "followup"}" data-start="{a["at_s"]:.2f}">'
-                   f'<title>{mmss(a["at_s"])} {label}: {escape(a["text"])}</title>'
+                   f'<text x="{bx - 4:.1f}" y="12" text-anchor="end" fill="#c0392b">{tb.planned_min or 0:g} min promised</text>')
+    for n, a in enumerate(r.asked, start=1):
+        cx = x(a.at_s)
+        planned = a.planned is not None
+        label = escape(a.planned or "follow-up")
+        out.append(f'<g class="q-marker {"planned" if planned else "followup"}" data-start="{a.at_s:.2f}">'
+                   f'<title>{clock(a.at_s)} {label}: {escape(a.text)}</title>'
                    f'<line x1="{cx:.1f}" y1="{top - 14}" x2="{cx:.1f}" y2="{top + lane_h * len(speakers)}" stroke="#555" stroke-width="0.6"/>'
                    f'<circle cx="{cx:.1f}" cy="{top - 18}" r="8" fill="{"#2e8b57" if planned else "#9b59b6"}"/>'
                    f'<text x="{cx:.1f}" y="{top - 14.5}" text-anchor="middle" style="fill:#fff;font-size:9px">{n}</text></g>')
-    for t in r.get("unheard_interviewer_s", []):  # interviewer speech the transcript has no words for
+    for t in r.unheard_interviewer_s:  # interviewer speech the transcript has no words for
         ux = x(t)
-        out.append(f'<g class="unheard-marker" data-start="{t:.2f}"><title>{mmss(t)} the interviewer spoke here, '
+        out.append(f'<g class="unheard-marker" data-start="{t:.2f}"><title>{clock(t)} the interviewer spoke here, '
                    f'but the transcript has no words</title><circle cx="{ux:.1f}" cy="{top - 18}" r="7" fill="#fff" '
                    f'stroke="#8a8f98" stroke-dasharray="2,2"/><text x="{ux:.1f}" y="{top - 14.5}" text-anchor="middle">?</text></g>')
-    for note in r.get("notes", []):
-        nx = x(note["at_s"])
-        out.append(f'<g class="note-marker" data-start="{note["at_s"]:.2f}"><title>{mmss(note["at_s"])} {escape(note["kind"])}: '
-                   f'{escape(note["text"])}</title><path d="M{nx - 5:.1f},{height - 28} l5,-8 l5,8 z" fill="#f1c40f"/></g>')
+    for note in r.notes:
+        nx = x(note.at_s)
+        out.append(f'<g class="note-marker" data-start="{note.at_s:.2f}"><title>{clock(note.at_s)} {escape(note.kind)}: '
+                   f'{escape(note.text)}</title><path d="M{nx - 5:.1f},{height - 28} l5,-8 l5,8 z" fill="#f1c40f"/></g>')
     out.append("</svg>")
     return "".join(out)
 
 
-def share_svg(r: dict[str, Any]) -> str:
+def share_svg(r: Report) -> str:
     """A bar of the talk split, with the target marked."""
-    talk = r["talk"]
-    total = talk["interviewer_s"] + talk["interviewee_s"] + talk["other_s"]
+    talk = r.talk
+    total = talk.interviewer_s + talk.interviewee_s + talk.other_s
     width, h = 1000, 34
-    parts = [(INTERVIEWEE, talk["interviewee_s"]), (INTERVIEWER, talk["interviewer_s"]), ("others", talk["other_s"])]
+    parts = [(INTERVIEWEE, talk.interviewee_s), (INTERVIEWER, talk.interviewer_s), ("others", talk.other_s)]
     out = [f'<svg id="share" viewBox="0 0 {width} {h + 22}" width="100%" role="img" aria-label="Talk share" '
            'xmlns="http://www.w3.org/2000/svg">']
     x0 = 0.0
@@ -151,9 +150,9 @@ def share_svg(r: dict[str, Any]) -> str:
         if w > 90:
             out.append(f'<text x="{x0 + 8:.1f}" y="{h / 2 + 4}" style="fill:#fff;font-size:13px">{escape(_name(spk))} {secs / total:.0%}</text>')
         x0 += w
-    tx = width * talk["target_share"]
+    tx = width * talk.target_share
     out.append(f'<line x1="{tx:.1f}" y1="-2" x2="{tx:.1f}" y2="{h + 4}" stroke="#111" stroke-width="2" stroke-dasharray="4,3"/>'
-               f'<text x="{tx:.1f}" y="{h + 17}" text-anchor="middle">target {talk["target_share"]:.0%} interviewee</text></svg>')
+               f'<text x="{tx:.1f}" y="{h + 17}" text-anchor="middle">target {talk.target_share:.0%} interviewee</text></svg>')
     return "".join(out)
 
 
@@ -169,45 +168,46 @@ def transcript_lines(transcript: Transcript) -> list[tuple[float, float, str | N
     return [tuple(x) for x in lines]
 
 
-def _questions_table(r: dict[str, Any]) -> str:
-    if not r["questions"]:
+def _questions_table(r: Report) -> str:
+    if not r.questions:
         return '<p class="small">Questions need a plan: put plan.toml (or plan.md) in the folder, or pass --plan.</p>'
     rows = []
-    for q in sorted(r["questions"], key=lambda q: (q["order"] is None, q["order"] or 0, q["priority"])):
-        when = f'<a href="#" data-start="{q["asked_at_s"]:.2f}">{mmss(q["asked_at_s"])}</a>' if q["asked"] else "skipped"
-        share = f'{q["interviewee_share"]:.0%}' if q.get("interviewee_share") is not None else ""
-        answer = "" if q["answer_s"] is None else f'{q["answer_s"]:.0f} s'
+    for q in in_asked_order(r.questions):
+        when = f'<a href="#" data-start="{q.asked_at_s:.2f}">{clock(q.asked_at_s)}</a>' if q.asked and q.asked_at_s is not None else "skipped"
+        share = f"{q.interviewee_share:.0%}" if q.interviewee_share is not None else ""
+        answer = "" if q.answer_s is None else f"{q.answer_s:.0f} s"
+        asked = f"<br><span class=small>asked: {escape(q.asked_text)}</span>" if q.asked_text else ""
         rows.append(
-            f'<tr class="{"asked" if q["asked"] else "skipped"}"><td class="num">{q["order"] or "–"}</td><td>{escape(q["id"])}</td>'
-            f'<td class="num">{q["priority"]}</td><td class="num">{when}</td>'
+            f'<tr class="{"asked" if q.asked else "skipped"}"><td class="num">{q.order or "–"}</td><td>{escape(q.id)}</td>'
+            f'<td class="num">{q.priority}</td><td class="num">{when}</td>'
             f'<td class="num">{answer}</td><td class="num">{share}</td>'
-            f'<td>{escape(q["text"])}{"<br><span class=small>asked: " + escape(q["asked_text"]) + "</span>" if q["asked_text"] else ""}</td></tr>'
+            f"<td>{escape(q.text)}{asked}</td></tr>"
         )
     return ('<table id="questions"><thead><tr><th class="num">#</th><th>id</th><th class="num">priority</th>'
             '<th class="num">asked at</th><th class="num">answer</th><th class="num">their share</th><th>question</th></tr></thead><tbody>'
             + "".join(rows) + "</tbody></table>")
 
 
-def render_html(r: dict[str, Any], transcript: Transcript) -> str:
-    i, talk, st = r["interview"], r["talk"], r["stats"]
-    share = "n/a" if talk["interviewee_share"] is None else f"{talk['interviewee_share']:.0%}"
-    meta = " · ".join(escape(m) for m in (i.get("date") or "", f"level: {i['level']}" if i.get("level") else "",
-                                            f"recording {mmss(r['duration_s'])}", i["folder"]) if m)
-    findings = "".join(f"<li>{escape(f)}</li>" for f in r["findings"])
-    followups = "".join(f'<li><a href="#" data-start="{f["at_s"]:.2f}">{mmss(f["at_s"])}</a> {escape(f["text"])} '
-                        f'<span class="small">(answer {f["answer_s"]:.0f} s)</span></li>' for f in r["followups"])
-    notes = "".join(f'<li><a href="#" data-start="{n["at_s"]:.2f}">{mmss(n["at_s"])}</a> {escape(n["kind"])}'
-                    f'{": " + escape(n["text"]) if n["text"] else ""}</li>' for n in r.get("notes", []))
+def render_html(r: Report, transcript: Transcript) -> str:
+    i, talk, st = r.interview, r.talk, r.stats
+    share = "n/a" if talk.interviewee_share is None else f"{talk.interviewee_share:.0%}"
+    meta = " · ".join(escape(m) for m in (i.date or "", f"level: {i.level}" if i.level else "",
+                                            f"recording {clock(r.duration_s)}", i.folder) if m)
+    findings = "".join(f"<li>{escape(f)}</li>" for f in r.findings)
+    followups = "".join(f'<li><a href="#" data-start="{f.at_s:.2f}">{clock(f.at_s)}</a> {escape(f.text)} '
+                        f'<span class="small">(answer {f.answer_s or 0:.0f} s)</span></li>' for f in r.followups)
+    notes = "".join(f'<li><a href="#" data-start="{n.at_s:.2f}">{clock(n.at_s)}</a> {escape(n.kind)}'
+                    f'{": " + escape(n.text) if n.text else ""}</li>' for n in r.notes)
     lines = "".join(
-        f'<p class="line" data-start="{s:.2f}" data-end="{e:.2f}"><span class="ts">{mmss(s)}</span>'
+        f'<p class="line" data-start="{s:.2f}" data-end="{e:.2f}"><span class="ts">{clock(s)}</span>'
         f'<span class="spk" style="color:{_colour(spk or "")}">{escape(_name(spk))}</span><span>{escape(text)}</span></p>'
         for s, e, spk, text in transcript_lines(transcript)
     )
-    patience = "n/a" if st["patience_median_s"] is None else f"{st['patience_median_s']:.1f} s"
-    stats = (f"Longest stretch: you {st['interviewer_longest_s']:.0f} s, them {st['interviewee_longest_s']:.0f} s · "
-             f"interruptions {st['interruptions']} · pause before you spoke (median) "
+    patience = "n/a" if st.patience_median_s is None else f"{st.patience_median_s:.1f} s"
+    stats = (f"Longest stretch: you {st.interviewer_longest_s:.0f} s, them {st.interviewee_longest_s:.0f} s · "
+             f"interruptions {st.interruptions} · pause before you spoke (median) "
              f"{patience} · "
-             f"questions per 10 min {st['questions_per_10min']} · words/min you {st['interviewer_wpm'] or 'n/a'}, them {st['interviewee_wpm'] or 'n/a'}")
+             f"questions per 10 min {st.questions_per_10min} · words/min you {st.interviewer_wpm or 'n/a'}, them {st.interviewee_wpm or 'n/a'}")
     audio = escape(transcript.audio.file, quote=True)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -223,6 +223,6 @@ def render_html(r: dict[str, Any], transcript: Transcript) -> str:
 {f'<section><h2>Notes taken while recording</h2><ul>{notes}</ul></section>' if notes else ''}
 <section><h2>Transcript</h2><audio id="audio" controls preload="metadata" src="{audio}"></audio>
 <p class="small">Click a line to play the recording from there.</p><div id="transcript">{lines}</div></section>
-<p class="small">listenwell {escape(r['tool_version'])} · {escape(r['generated_at'])} · question mapping: {escape(r['mapping']['method'])}</p>
+<p class="small">listenwell {escape(r.tool_version)} · {escape(r.generated_at)} · question mapping: {escape(r.mapping.method)}</p>
 </main><script>{JS}</script></body></html>
 """

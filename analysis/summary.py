@@ -3,45 +3,45 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from listenwell.analysis.findings import mmss
-from listenwell.analysis.render_md import title
+from listenwell.analysis.render_md import in_asked_order, title
+from listenwell.report_records import Report
+from listenwell.timefmt import clock
 
 
-def print_summary(r: dict[str, Any], paths: list[Path]) -> None:
+def print_summary(r: Report, paths: list[Path]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console(highlight=False)
-    talk, tb, st = r["talk"], r["time_budget"], r["stats"]
-    console.print(f"[bold]{title(r)}[/bold]  {mmss(r['duration_s'])} recorded")
-    share = talk["interviewee_share"]
+    talk, tb, st = r.talk, r.time_budget, r.stats
+    console.print(f"[bold]{title(r)}[/bold]  {clock(r.duration_s)} recorded")
+    share = talk.interviewee_share
     if share is not None:
-        ok = share >= talk["target_share"]
+        ok = share >= talk.target_share
         console.print(
-            f"Talk share: interviewee [{'green' if ok else 'red'}]{share:.0%}[/] (target {talk['target_share']:.0%}); "
-            f"you {talk['interviewer_s'] / 60:.1f} min, them {talk['interviewee_s'] / 60:.1f} min"
+            f"Talk share: interviewee [{'green' if ok else 'red'}]{share:.0%}[/] (target {talk.target_share:.0%}); "
+            f"you {talk.interviewer_s / 60:.1f} min, them {talk.interviewee_s / 60:.1f} min"
         )
     else:
-        console.print(f"Talk: {', '.join(f'{k} {v / 60:.1f} min' for k, v in talk['by_speaker'].items())}")
-    if tb["planned_min"]:
-        over = tb["over_min"] > 0
-        console.print(f"Time: {tb['actual_min']:.1f} of {tb['planned_min']:g} min promised"
-                      + (f" [red]({tb['over_min']:.1f} min over)[/]" if over else " [green](kept)[/]"))
-    if r["questions"]:
+        console.print(f"Talk: {', '.join(f'{k} {v / 60:.1f} min' for k, v in talk.by_speaker.items())}")
+    if tb.planned_min:
+        over = (tb.over_min or 0) > 0
+        console.print(f"Time: {tb.actual_min:.1f} of {tb.planned_min:g} min promised"
+                      + (f" [red]({tb.over_min:.1f} min over)[/]" if over else " [green](kept)[/]"))
+    if r.questions:
         t = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for col, just in (("#", "right"), ("question", "left"), ("pri", "right"), ("asked", "right"), ("answer", "right")):
             t.add_column(col, justify=just)
-        for q in sorted(r["questions"], key=lambda q: (q["order"] is None, q["order"] or 0, q["priority"])):
+        for q in in_asked_order(r.questions):
             t.add_row(
-                str(q["order"] or "–"), q["id"], str(q["priority"]),
-                mmss(q["asked_at_s"]) if q["asked"] else "[dim]skipped[/]",
-                f"{q['answer_s']:.0f} s" if q["answer_s"] is not None else "",
+                str(q.order or "–"), q.id, str(q.priority),
+                clock(q.asked_at_s) if q.asked else "[dim]skipped[/]",
+                f"{q.answer_s:.0f} s" if q.answer_s is not None else "",
             )
         console.print(t)
-    console.print(f"Follow-ups: {len(r['followups'])} · interruptions: {st['interruptions']} · "
-                  f"questions/10 min: {st['questions_per_10min']}")
-    for f in r["findings"]:
+    console.print(f"Follow-ups: {len(r.followups)} · interruptions: {st.interruptions} · "
+                  f"questions/10 min: {st.questions_per_10min}")
+    for f in r.findings:
         console.print(f"• {f}", soft_wrap=False)
     console.print("Wrote " + ", ".join(str(p) for p in paths))

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from compare_fixtures import make_three  # noqa: E402
+
 from listenwell.analysis.compare import build_comparison  # noqa: E402
 from listenwell.analysis.compare_render import render_csv, render_html, render_md  # noqa: E402
 

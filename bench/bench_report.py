@@ -19,13 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from listenwell.analysis.embed import MODEL_NAME, load_embedder  # noqa: E402
-from listenwell.analysis.question_map import (  # noqa: E402
-    DEFAULT_PARAMS,
-    LEXICAL_PARAMS,
-    is_question,
-    match_questions,
-)
 from mapping_eval import (  # noqa: E402
     calibrate,
     cross_validate,
@@ -33,6 +26,14 @@ from mapping_eval import (  # noqa: E402
     load_labelled,
     without_punctuation,
 )
+
+from listenwell.analysis.embed import MODEL_NAME, load_embedder  # noqa: E402
+from listenwell.analysis.question_map import (  # noqa: E402
+    DEFAULT_PARAMS,
+    LEXICAL_PARAMS,
+    match_questions,
+)
+from listenwell.text import is_question  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "paraphrases.toml"
 

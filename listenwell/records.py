@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -90,23 +91,21 @@ class Transcript:
         return {"schema": d.pop("schema"), **d}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Transcript:
-        segments = [
-            Segment(**{**s, "words": [Word(**w) for w in s.get("words", [])]})
-            for s in d["segments"]
-        ]
-        return cls(
-            audio=AudioInfo(**d["audio"]),
-            model=d["model"],
-            settings=d.get("settings", {}),
-            language=d.get("language"),
-            segments=segments,
-            turns=[Turn(**t) for t in d.get("turns", [])],
-            speakers=d.get("speakers", {}),
-            created_at=d.get("created_at", ""),
-            tool_version=d.get("tool_version", ""),
-            schema=d.get("schema", TRANSCRIPT_SCHEMA),
-        )
+    def from_dict(cls, data: Any, source: str = "transcript.json") -> Transcript:
+        """A validated Transcript; UserError naming `source` and the first bad field."""
+        from pydantic import ValidationError
+
+        from listenwell.errors import UserError
+
+        advice = "; rerun `listenwell transcribe --force`"
+        if not isinstance(data, dict) or data.get("schema") != TRANSCRIPT_SCHEMA:
+            schema = data.get("schema") if isinstance(data, dict) else "?"
+            raise UserError(f"{source}: transcript schema {schema} is not {TRANSCRIPT_SCHEMA}{advice}")
+        try:
+            # settings and language have always been optional in the file
+            return type_adapter(cls).validate_python({"settings": {}, "language": None, **data})
+        except ValidationError as e:
+            raise UserError(f"{source}: {field_error(e)}{advice}") from None
 
     @classmethod
     def load(cls, path: Path) -> Transcript:
@@ -118,12 +117,23 @@ class Transcript:
             raise UserError(f"{path}: no transcript yet; run `listenwell transcribe` first") from None
         except (OSError, ValueError) as e:
             raise UserError(f"{path}: not a readable transcript ({e}); rerun `listenwell transcribe --force`") from None
-        if not isinstance(data, dict) or data.get("schema") != TRANSCRIPT_SCHEMA:
-            raise UserError(
-                f"{path}: transcript schema {data.get('schema') if isinstance(data, dict) else '?'} "
-                f"is not {TRANSCRIPT_SCHEMA}; rerun `listenwell transcribe --force`"
-            )
-        try:
-            return cls.from_dict(data)
-        except (KeyError, TypeError) as e:
-            raise UserError(f"{path}: transcript is missing {e}; rerun `listenwell transcribe --force`") from None
+        return cls.from_dict(data, str(path))
+
+
+# ---- validation of records read from files ------------------------------------------------
+
+
+@cache
+def type_adapter(cls: type) -> Any:
+    """pydantic's validator for a dataclass of records (built once: building is slow)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+def field_error(e: Any) -> str:
+    """A pydantic ValidationError as one line: the first bad field's path and the problem,
+    e.g. `segments.3.words.0.start: Input should be a valid number`."""
+    first = e.errors()[0]
+    where = ".".join(str(x) for x in first["loc"]) or "top level"
+    return f"{where}: {first['msg']}"

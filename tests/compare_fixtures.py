@@ -101,7 +101,7 @@ def make_interview(root: Path, name: str, *, plan: str, plan_suffix: str = ".tom
         from listenwell.analysis.report import build_report
 
         # report.json is all that compare reads; write_report would render md/html too.
-        write_json(folder.report_path, build_report(folder))
+        write_json(folder.report_path, build_report(folder).to_dict())
     return folder
 
 
@@ -154,7 +154,10 @@ def truth_report(folder: InterviewFolder, transcript: Transcript, spans, script,
         "time_budget": {"planned_min": plan.minutes, "actual_min": round(actual, 2),
                         "over_min": round(actual - plan.minutes, 2) if plan.minutes else None,
                         "promise_ended_at_s": None, "asked_after_promise": []},
-        "stats": {}, "priority_first": priority_first, "findings": [],
+        "stats": {"interviewer_longest_s": 0.0, "interviewee_longest_s": 0.0, "interruptions": 0,
+                  "patience_median_s": None, "questions_per_10min": None, "interviewer_wpm": None,
+                  "interviewee_wpm": None},
+        "priority_first": priority_first, "findings": [],
     }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+
 from listenwell.analysis.question_map import MatchParams, assign, similarity
 
 if sys.version_info >= (3, 11):

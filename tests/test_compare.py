@@ -110,7 +110,7 @@ def test_outputs_md_csv_html_are_private_and_agree(compared):
     md = (out / "compare.md").read_text()
     assert comp["trend"]["sentence"] in md
     assert "missing: below" in md and "Northwind Health (2)" in md
-    assert "| What does a typical day look like in your role? (day) | 0:10 | 0:10 | 0:09 |" in md
+    assert "| What does a typical day look like in your role? (day) | 00:10 | 00:10 | 00:09 |" in md
     rows = list(csv.DictReader(io.StringIO((out / "compare.csv").read_text())))
     assert len(rows) == 7 * 3
     day_sam = next(r for r in rows if r["question_ids"] == "day" and r["interviewee"] == "Sam Ortiz")

@@ -40,7 +40,7 @@ def test_compare_page_in_chromium(page_path, tmp_path):
         assert page.eval("document.querySelectorAll('table.matrix tbody tr').length") == 7
         day = page.eval("""[...document.querySelectorAll('tr[data-q="day"] td')].map(td => [td.className,
             td.querySelector('.len') && td.querySelector('.len').textContent])""")
-        assert day == [["cell asked", "0:10"], ["cell asked", "0:10"], ["cell asked", "0:09"]]
+        assert day == [["cell asked", "00:10"], ["cell asked", "00:10"], ["cell asked", "00:09"]]
         future = page.eval("[...document.querySelectorAll('tr[data-q=\"future\"] td')].map(td => td.className)")
         assert future == ["cell skipped", "cell asked", "cell none"]
         assert page.eval("document.querySelectorAll('#trend-chart circle.point').length") == 3

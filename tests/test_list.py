@@ -57,7 +57,7 @@ def test_list_table_notes_other_folders(parent, monkeypatch):
     result = runner.invoke(app, ["list"])  # default: the current folder
     assert result.exit_code == 0, result.output
     for text in ("4 interviews", "Morgan Lee", "Northwind Health", "reported", "transcribed", "recorded",
-                 "55 %", "1:08", "1 other folder skipped (not interviews): photos"):
+                 "55 %", "01:08", "1 other folder skipped (not interviews): photos"):
         assert text in result.stdout
 
 

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mapping_eval import evaluate, load_labelled
+
 from listenwell.analysis import embed
 from listenwell.analysis.question_map import (
     DEFAULT_PARAMS,
     LEXICAL_PARAMS,
     assign,
     find_questions,
-    is_question,
     match_questions,
 )
-from mapping_eval import evaluate, load_labelled
-
 from listenwell.records import INTERVIEWEE as EE
 from listenwell.records import INTERVIEWER as ER
+from listenwell.text import is_question, terms
 from samples.script import timed_script, transcript_from_script
 
 LABELLED = Path(__file__).parent / "data" / "paraphrases.toml"
@@ -119,3 +119,11 @@ def test_paraphrase_and_followup_in_one_interview():
              ["Is there anyone else you think I should reach out to?"]]
     matches, _ = match_questions(asked, planned)
     assert [m.planned for m in matches] == [0, None, 1]
+
+
+def test_terms_fold_synonyms_and_drop_question_scaffolding():
+    assert terms("What does a typical day look like in your role?") == ["typical", "day", "look", "job"]
+    assert terms("Walk me through an ordinary workday.") == ["typical", "workday"]
+    assert terms("How did you get into this field?") == terms("How did you break into this career?")
+    # "every week" is not "a typical day"
+    assert not set(terms("Which tools do you use every week?")) & set(terms("What is a typical day like?"))

@@ -6,13 +6,15 @@ import json
 import stat
 
 import pytest
-from listenwell.analysis.report import build_report, write_report
 from report_fixtures import SCRIPT, make_folder
 from typer.testing import CliRunner
 
+from listenwell.analysis.report import build_report, read_notes, write_report
 from listenwell.cli import app
+from listenwell.errors import UserError
 from listenwell.records import INTERVIEWEE as EE
 from listenwell.records import INTERVIEWER as ER
+from listenwell.report_records import Note, Report
 from samples.script import timed_script
 
 runner = CliRunner()
@@ -97,7 +99,7 @@ def test_json_output_and_target(tmp_path):
 def test_python_entry_points(tmp_path):
     folder = make_folder(tmp_path / "iv")
     rep = build_report(folder, target_share=0.6)
-    assert rep["talk"]["target_share"] == 0.6 and not folder.report_path.exists()
+    assert rep.talk.target_share == 0.6 and not folder.report_path.exists()
     paths = write_report(folder, rep)
     assert [p.name for p in paths] == ["report.json", "report.md", "report.html"]
 
@@ -179,21 +181,19 @@ def test_interviewer_monologue_and_interruptions_are_findings(tmp_path):
         (EE, "word " * 40, 71.0, 95.0),
     ]
     from listenwell.analysis.report import analyse
-
     from listenwell.plan import parse_text_plan
     from samples.script import transcript_from_script
 
     plan, _ = parse_text_plan("- What does a typical day look like?\n- Who else should I talk to?\n")
     rep = analyse(transcript_from_script(script), plan)
-    text = "\n".join(rep["findings"])
+    text = "\n".join(rep.findings)
     assert "You spoke for 40 s without a break at 00:00-00:40" in text
     assert "still talking 1 time, at 01:05" in text
-    assert rep["stats"]["interruptions"] == 1
+    assert rep.stats.interruptions == 1
 
 
 def test_interviewer_speech_without_words_is_flagged():
     from listenwell.analysis.report import analyse
-
     from listenwell.records import Turn
     from samples.script import transcript_from_script
 
@@ -201,9 +201,9 @@ def test_interviewer_speech_without_words_is_flagged():
                                 (EE, "word " * 30, 26.0, 40.0)])
     t.turns.append(Turn(21.0, 24.5, ER))  # the recogniser dropped this question's words
     rep = analyse(t, None)
-    assert rep["unheard_interviewer_s"] == [21.0]
-    assert rep["followups"][0]["answer_s"] == pytest.approx(16.0)  # the answer ends where the unheard ask starts
-    assert any(f.startswith("You spoke at 00:21 but the transcript has no words there") for f in rep["findings"])
+    assert rep.unheard_interviewer_s == [21.0]
+    assert rep.followups[0].answer_s == pytest.approx(16.0)  # the answer ends where the unheard ask starts
+    assert any(f.startswith("You spoke at 00:21 but the transcript has no words there") for f in rep.findings)
 
 
 def test_unnamed_speakers_get_talk_time_but_no_share(tmp_path):
@@ -220,16 +220,62 @@ def test_unnamed_speakers_get_talk_time_but_no_share(tmp_path):
 
 def test_turns_are_derived_from_word_speakers(tmp_path):
     from listenwell.analysis.report import analyse
-
     from samples.script import transcript_from_script
 
     t = transcript_from_script(timed_script(SCRIPT))
     t.turns = []  # words and segments keep their speakers
     rep = analyse(t, None)
-    assert rep["talk"]["interviewee_share"] > 0.7 and len(rep["followups"]) == 5
+    assert rep.talk.interviewee_share > 0.7 and len(rep.followups) == 5
     for seg in t.segments:
         seg.speaker = None
         for w in seg.words:
             w.speaker = None
     with pytest.raises(Exception, match="no speakers"):
         analyse(t, None)
+
+
+def test_report_json_reads_back_as_the_same_report(tmp_path):
+    folder = make_folder(tmp_path / "iv")
+    rep = build_report(folder)
+    write_report(folder, rep)
+    again = Report.load(folder.report_path)
+    assert again == rep and again.to_dict() == json.loads(folder.report_path.read_text())
+    assert again.time_budget.planned_min == 1.5 and again.notes[0] == Note(at_s=20.0, kind="mark", text="")
+
+
+def test_a_bad_report_json_is_one_line_naming_the_field(tmp_path):
+    folder = make_folder(tmp_path / "iv")
+    data = build_report(folder).to_dict()
+    data["questions"][2]["answer_s"] = "long"
+    with pytest.raises(UserError) as e:
+        Report.from_dict(data)
+    assert str(e.value).startswith("report.json: questions.2.answer_s: Input should be a valid number")
+    del data["talk"]
+    folder.report_path.write_text(json.dumps(data))
+    with pytest.raises(UserError, match=r"report.json: talk: Field required; rerun `listenwell report .*iv`$"):
+        Report.load(folder.report_path)
+    folder.report_path.write_text('{"schema": 2}')
+    with pytest.raises(UserError, match="report.json has schema 2, not 1; rerun `listenwell report"):
+        Report.load(folder.report_path)
+
+
+def test_a_bad_transcript_is_one_line_naming_the_field(tmp_path):
+    folder = make_folder(tmp_path / "iv")
+    data = json.loads(folder.transcript_path.read_text())
+    data["segments"][1]["words"][0]["start"] = None
+    folder.transcript_path.write_text(json.dumps(data))
+    r = runner.invoke(app, ["report", str(folder.path)])
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1
+    assert "transcript.json: segments.1.words.0.start: Input should be a valid number" in r.output
+    assert "rerun `listenwell transcribe --force`" in r.output
+
+
+def test_notes_are_read_from_the_recorders_t(tmp_path):
+    folder = make_folder(tmp_path / "iv", notes=False)
+    lines = [{"t": 12.345, "at": "2026-11-20T10:00:12+00:00", "kind": "note", "text": "salary later"},
+             {"t": 3.0, "at": "2026-11-20T10:00:03+00:00", "kind": "mark"},
+             {"at": "2026-11-20T10:00:05+00:00", "kind": "mark"},  # no time: not placeable
+             "not a record"]
+    folder.notes_path.write_text("\n".join(json.dumps(x) for x in lines) + "\n{torn")
+    assert read_notes(folder) == [Note(at_s=3.0, kind="mark", text=""),
+                                  Note(at_s=12.35, kind="note", text="salary later")]

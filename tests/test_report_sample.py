@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import missing
 from typer.testing import CliRunner
 
 from listenwell.cli import app
@@ -19,7 +20,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "interview"
 @pytest.fixture
 def sample_folder(tmp_path) -> InterviewFolder:
     if not (SAMPLE / "truth.json").is_file():
-        pytest.skip("samples/interview/truth.json is missing; run samples/make_sample.py")
+        missing("samples/interview/truth.json is missing; run samples/make_sample.py")
     folder = InterviewFolder.create(tmp_path / "sample")
     shutil.copy(SAMPLE / "audio.flac", folder.path / "audio.flac")
     shutil.copy(SAMPLE / "plan.toml", folder.path / "plan.toml")

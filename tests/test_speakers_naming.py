@@ -6,6 +6,10 @@ import stat
 
 import numpy as np
 import pytest
+
+from listenwell.errors import UserError
+from listenwell.plan import Plan, Question
+from listenwell.records import AudioInfo, Segment, Transcript, Turn, Word
 from listenwell.transcribe.speakers.naming import (
     enrollment_path,
     find_interviewer,
@@ -13,10 +17,6 @@ from listenwell.transcribe.speakers.naming import (
     relabel_for,
     save_enrollment,
 )
-
-from listenwell.errors import UserError
-from listenwell.plan import Plan, Question
-from listenwell.records import AudioInfo, Segment, Transcript, Turn, Word
 
 PLAN = Plan(questions=[
     Question("q1", "How did you get started in product design?", 1),
@@ -43,6 +43,12 @@ def test_most_questions_without_plan_and_first_speaker_without_questions():
     assert find_interviewer(texts, ["S1", "S2"])[:2] == ("S2", "most-questions")
     flat = {"S1": "Fine.", "S2": "Yes."}
     assert find_interviewer(flat, ["S2", "S1"])[:2] == ("S2", "first-speaker")
+
+
+def test_back_channel_is_not_asking():
+    # the report's question detector (listenwell.text): "Really?" is listening, not asking
+    texts = {"S1": "Mmm, role? Right? Really? Okay.", "S2": "What do you wish you had known? What skills matter most?"}
+    assert find_interviewer(texts, ["S1", "S2"])[:2] == ("S2", "most-questions")
 
 
 def test_enrollment_names_the_nearest_voice_and_a_lone_speaker_only_when_close():

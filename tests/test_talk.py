@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from listenwell.analysis.talk import talk_in, talk_stats
 
+from listenwell.analysis.talk import talk_in, talk_stats
 from listenwell.records import INTERVIEWEE as EE
 from listenwell.records import INTERVIEWER as ER
 from listenwell.records import Turn

@@ -4,19 +4,19 @@ In order of trust:
 1. enrollment: the user's own voice, recorded once with `listenwell enroll`; the speaker
    whose voice (centroid embedding) is nearest to it is the interviewer;
 2. planned questions: the speaker whose questions match the plan's questions (lexically:
-   half of a question's content words in one question sentence; answers often echo the
+   half of a question's content terms in one question sentence; answers often echo the
    question's words, so statements do not count);
 3. most questions: the speaker who asks the most questions (a "?" from the recogniser,
    or a sentence that opens like a question);
 4. first speaker: with no evidence at all, whoever spoke first (the interviewer usually
    opens the conversation), and the transcript says so.
 Channel recordings whose metadata names each channel skip all this ("metadata").
+Content terms and the question detector are listenwell.text's, the ones the report uses.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,62 +26,22 @@ from listenwell.errors import UserError
 from listenwell.folder import DIR_MODE, private_open
 from listenwell.plan import Plan
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
+from listenwell.text import is_question, split_sentences, terms
 
 ENROLL_MIN_SIMILARITY = 0.5  # cosine; below this the enrolled voice is no one here
 ENROLL_LONE_SIMILARITY = 0.7  # a lone speaker is named interviewer only when this close
-PLANNED_MIN_COVER = 0.5  # share of a planned question's content words found in a sentence
+PLANNED_MIN_COVER = 0.5  # share of a planned question's content terms found in a sentence
 PLANNED_MIN_WORDS = 2
-
-STOPWORDS = frozenset(
-    "a an the and or but if of to in on at for with by from as is are was were be been being "  # noqa: SIM905
-    "do does did done have has had i you he she it we they me my your our their this that these "
-    "those what which who whom whose when where why how there here so not no can could would "
-    "should will shall may might must about into over than then also just very really any some "
-    "more most much many such own same other all each both few tell say said like get got".split()
-)
-QUESTION_OPENERS = re.compile(
-    r"^(what|which|who|whom|whose|when|where|why|how|do|does|did|is|are|was|were|can|could|"
-    r"would|should|will|have|has|had|may|might|shall|tell me|walk me|talk me|describe|explain|"
-    r"i'?d love to (?:hear|know)|i would love to (?:hear|know)|i'?m curious|i am curious)\b",
-    re.IGNORECASE,
-)
-
-# "...so is there anyone else..." / "one last thing, would you...": a question after a preamble
-PREAMBLE = re.compile(r"^(?:(?:and|so|but|okay|ok|well|um|uh|right|now|then)\b[,\s]*)+", re.IGNORECASE)
-ASKS_YOU = re.compile(r"\b(?:do|did|does|would|could|can|will|have|are|were|is) (?:you|there)\b", re.IGNORECASE)
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in re.findall(r"[a-z']+", text.lower()) if w not in STOPWORDS and len(w) > 2}
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
-
-
-def is_question(sentence: str) -> bool:
-    s = sentence.strip()
-    if s.endswith("?"):
-        return True
-    opening = PREAMBLE.sub("", s)
-    return len(s.split()) >= 4 and not s.endswith("!") and bool(QUESTION_OPENERS.match(opening) or ASKS_YOU.search(s))
 
 
 def planned_matches(text: str, plan: Plan) -> int:
     """How many of the plan's questions this speaker's text asks (each counted once)."""
-    qs = [(q.id, content_words(q.text)) for q in plan.questions]
+    qs = [(q.id, set(terms(q.text))) for q in plan.questions]
     asked: set[str] = set()
-    for s in sentences(text):
+    for s in split_sentences(text):
         if not is_question(s):  # an answer often echoes the question's words
             continue
-        words = content_words(s)
+        words = set(terms(s))
         for qid, qwords in qs:
             common = len(words & qwords)
             if qwords and common >= min(PLANNED_MIN_WORDS, len(qwords)) and common / len(qwords) >= PLANNED_MIN_COVER:
@@ -131,7 +91,7 @@ def find_interviewer(
         best = _unique_best(planned)
         if best:
             return best, "planned-questions", detail
-    questions = {k: sum(is_question(s) for s in sentences(texts.get(k, ""))) for k in order}
+    questions = {k: sum(is_question(s) for s in split_sentences(texts.get(k, ""))) for k in order}
     detail["questions_asked"] = questions
     best = _unique_best(questions)
     if best:

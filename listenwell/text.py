@@ -1,0 +1,171 @@
+"""What people said, as words: one vocabulary and one question detector for every stage.
+
+- `terms(text)`: content terms: lowercased, stop words dropped, stemmed, synonyms folded.
+  The report matches asked questions to planned ones on them (analysis/lexical.py),
+  compare matches planned questions across plans (analysis/compare_match.py), and
+  transcription names the interviewer by who asks the plan's questions
+  (transcribe/speakers/naming.py).
+- `split_sentences(text)` and `is_question(sentence)`: the interviewer's questions, for the
+  report's question map and for naming the interviewer.
+
+The word lists were measured on tests/data/paraphrases.toml (bench/bench_report.py) and
+tests/test_compare_match.py (see docs/report.md, docs/compare.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Function words and question scaffolding: they say *that* something is asked, not *what*.
+_STOPWORDS = """
+    a an the and or but if so then than that this these those there here of in on at to for
+    from by with about as into onto over under up down out off again also just only very
+    really quite pretty maybe perhaps kind sort bit lot lots little much many more most
+    some any each every all both either neither other another such own same
+    i me my mine myself we us our ours you your yours yourself he him his she her it its
+    they them their what which who whom whose when where why how whether
+    is am are was were be been being do does did doing done have has had having
+    will would shall should can could may might must let lets
+    tell say said share walk through give describe explain mind wonder wondering curious
+    like know think thought guess mean want wanted ask asking question questions
+    please thanks thank okay ok yeah yes no not well oh um uh hmm right sure great cool
+    interesting wow nice good one ones thing things something anything everything
+    get got gets getting go going goes went come came make makes made
+    now today currently actually generally usually typically basically
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+# Groups of interchangeable words; every member maps to the group's first word (after
+# stemming). Kept small and specific to the questions of an informational interview.
+SYNONYM_GROUPS = [
+    "typical ordinary normal usual average regular standard everyday routine",
+    "day daily schedule",
+    "week weekly",  # not a day: "every week" must not pull towards "a typical day"
+    "job role position work career occupation profession field line industry",
+    "hard difficult tough toughest hardest worst challenging challenge struggle frustrating frustrate",
+    "enjoy like love favorite favourite best fun rewarding satisfying",
+    "future ahead next coming trend trends evolve evolving direction change changed changing",
+    "year years decade",
+    "start begin began started starting beginning entry break enter entering "
+    "beginner beginners newcomer newcomers junior juniors",
+    "skill skills ability abilities competence competency competencies expertise knowledge "
+    "quality qualities strength strengths",
+    "experience background",
+    "advice advise recommend recommendation suggest suggestion tip tips",
+    "person people someone somebody anyone anybody contact contacts colleague colleagues",
+    "talk speak chat reach connect meet introduce",
+    "hour hours time overtime",
+    "pressure stress stressful deadline deadlines intense",
+    "flexible flexibility remote hybrid home",
+    "travel traveling travelling trip trips",
+    "pay salary salaries compensation money earn earning wage wages",
+    "learn learning study studying education degree course courses training school",
+    "team teams coworkers group",
+    "manager boss lead leader supervisor",
+    "grow growth advance advancement promotion progress progression ladder",
+    "surprise surprised surprising unexpected expect expected",
+    "wish regret differently",
+    "mistake mistakes error errors wrong",
+    "tool tools software technology technologies stack",
+    "culture environment atmosphere vibe",
+    "hire hiring recruit recruiting recruiter candidate candidates applicant applicants",
+    "interview interviews",
+    "customer customers client clients user users patient patients",
+    "problem problems issue issues",
+    "important matter matters key critical essential",
+    "biggest largest main major",
+    "now today current currently present",
+    "qualification qualify qualified certificate certification certified certify license licence credential diploma",
+    "safe safety danger dangerous risk risky hazard hazardous injury",
+    "measure metric metrics success successful succeed impact outcome",
+    "quit leave leaving burnout burn",
+    "network networking community communities meetup meetups association",
+    "body physical physically demanding toll tiring exhausting",
+    "senior seniority partner",
+    "switch transition pivot move moving",
+]
+
+
+def stem(word: str) -> str:
+    """A light English suffix stripper: enough to fold plurals and verb forms together."""
+    w = word
+    for suffix, repl in (
+        ("ational", "ate"), ("ization", "ize"), ("iveness", "ive"), ("fulness", "ful"),
+        ("ousness", "ous"), ("ing", ""), ("edly", ""), ("ed", ""), ("ies", "y"),
+        ("ness", ""), ("ment", ""), ("ly", ""), ("es", ""), ("s", ""),
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":  # running -> runn -> run
+        w = w[:-1]
+    return w.rstrip("e") if len(w) > 4 else w
+
+
+def _build_synonyms() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for group in SYNONYM_GROUPS:
+        words = group.split()
+        head = stem(words[0])
+        for w in words:
+            table.setdefault(stem(w), head)
+    return table
+
+
+SYNONYMS = _build_synonyms()
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# "get into a field" is starting in it; "get" and "into" alone say nothing.
+_GET_INTO = re.compile(r"\b(?:get|gets|got|getting) into\b")
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of a text: lowercased, stop words dropped, stemmed, synonyms folded."""
+    text = _GET_INTO.sub(" start ", text.lower().replace("\u2019", "'"))
+    out = []
+    for raw in _WORD.findall(text):
+        w = raw.split("'")[0]
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        s = stem(w)
+        out.append(SYNONYMS.get(s, s))
+    return out
+
+
+# ---- sentences and questions ---------------------------------------------------------------
+
+
+def split_sentences(text: str) -> list[str]:
+    """A text cut after each '.', '?' or '!' that a space follows."""
+    return [p.strip() for p in re.split(r"(?<=[.?!])\s+", text.strip()) if p.strip()]
+
+
+_OPENING = re.compile(
+    r"^(?:[^,.?!]{1,30},\s+)?"  # a short lead-in: "One last thing, is there ..."
+    r"(?:(?:and|so|but|also|okay|ok|now|then|well|right|alright|oh|great|sure|cool)[,.]?\s+)*"
+    r"(?:what|what's|whats|how|how's|why|when|where|who|who's|which|whose|"
+    r"could you|can you|would you|will you|do you|did you|does|did|is there|are there|"
+    r"is it|are you|were you|was it|have you|has|had you|should i|would it|"
+    r"tell me|walk me through|take me through|talk me through|describe|"
+    r"i'm curious|i am curious|i wonder|i was wondering|i'd love to hear|any advice)\b",
+    re.I,
+)
+# The same lead-in without its comma, as speech recognisers often write it ("One last thing
+# is there anyone..."): only before an inverted auxiliary, which statements rarely contain.
+_LEAD_IN_INVERSION = re.compile(
+    r"^(?:[a-z']+\s+){1,4}(?:is there|are there|could you|can you|would you|will you|do you|"
+    r"did you|have you)\b",
+    re.I,
+)
+MIN_QUESTION_WORDS = 3  # "Really?" and "Right, is it?" are back-channel, not questions
+_FILLERS = frozenset(["right", "oh", "okay", "ok", "so", "and", "yeah", "really", "well", "wow", "huh", "hmm", "um", "uh"])
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence that asks: it ends in '?' (the recogniser's punctuation) or opens like a
+    question ("what", "could you", "walk me through", also after a short lead-in)."""
+    t = sentence.strip()
+    words = [w for w in re.findall(r"[A-Za-z']+", t.lower()) if w not in _FILLERS]
+    if len(words) < MIN_QUESTION_WORDS:
+        return False
+    t = t.lstrip("\"'-– ")
+    return t.endswith("?") or bool(_OPENING.match(t) or _LEAD_IN_INVERSION.match(t))
