@@ -6,15 +6,16 @@ from pathlib import Path
 
 import numpy as np
 
-from listenwell.transcribe.audio import decode, open_audio
-from listenwell.transcribe.pipeline import _blocks, _quiet_cut
+from listenwell.transcribe.audio import decode, to_float32
+from listenwell.transcribe.pipeline import asr_blocks
 
 SAMPLE_AUDIO = Path(__file__).resolve().parent.parent / "samples" / "interview" / "audio.flac"
 
 
 def test_blocks_are_cut_in_pauses_and_cover_the_audio_once():
-    whole = decode(SAMPLE_AUDIO)
-    pieces = list(_blocks(open_audio(SAMPLE_AUDIO), 60.0))
+    pcm = decode(SAMPLE_AUDIO, dtype=np.int16)
+    whole = to_float32(pcm)
+    pieces = list(asr_blocks(pcm[None, :], 60.0))
     assert len(pieces) >= 3
     offsets = [off for off, _ in pieces]
     lengths = [len(a) for _, a in pieces]
@@ -25,9 +26,16 @@ def test_blocks_are_cut_in_pauses_and_cover_the_audio_once():
         assert np.abs(whole[end - 1600 : end + 1600]).max() < 0.05
 
 
-def test_quiet_cut_finds_the_gap():
+def test_a_block_ends_in_the_pause_before_its_end():
     rng = np.random.default_rng(0)
-    audio = (rng.standard_normal(30 * 16000) * 0.2).astype(np.float32)
-    audio[int(25.0 * 16000) : int(25.6 * 16000)] = 0  # a 0.6 s pause near the end
-    cut = _quiet_cut(audio, search_s=20.0) / 16000
-    assert 25.0 <= cut <= 25.6
+    audio = (rng.standard_normal(70 * 16000) * 0.2 * 32767).astype(np.int16)
+    audio[int(55.0 * 16000) : int(55.6 * 16000)] = 0  # a 0.6 s pause near the first block's end
+    (off0, first), (off1, _) = list(asr_blocks(audio[None, :], 60.0))
+    assert off0 == 0 and 55.0 <= len(first) / 16000 <= 55.6 and off1 == len(first) / 16000
+
+
+def test_two_channels_are_mixed_for_the_recogniser():
+    left = np.full(16000, 1000, np.int16)
+    right = np.full(16000, 3000, np.int16)
+    ((_, mono),) = list(asr_blocks(np.stack([left, right]), 60.0))
+    np.testing.assert_allclose(mono, 2000 / 32768)

@@ -189,6 +189,12 @@ def _fill(stream: AudioStream, channels: int, dtype=np.float32) -> np.ndarray:
     return buf[:, :n]
 
 
+def decode_stream(stream: AudioStream, dtype=np.float32) -> np.ndarray:
+    """An opened stream decoded whole, as (channels, n): one channel when the stream mixes
+    to mono, else each apart. The stream then tells `decoded_s` and `truncated`."""
+    return _fill(stream, 1 if stream.mono else stream.channels, dtype)
+
+
 def decode(path: str | Path, sample_rate: int = SAMPLE_RATE, dtype=np.float32) -> np.ndarray:
     """The whole file as mono at `sample_rate` (float32, or int16 PCM). Raises AudioError."""
     return _fill(open_audio(path, sample_rate, mono=True), 1, dtype)[0]

@@ -1,8 +1,9 @@
 """One interview folder's audio -> transcript.json (+ .srt .vtt .txt, speakers.rttm).
 
+The audio is decoded once, as 16-bit PCM, for both the recogniser and speaker attribution.
 ASR runs block by block (5 minutes, cut at the quietest moment near the end of each block)
-so that memory stays flat however long the recording is; segments stream out of
-faster-whisper as they are decoded and drive the progress bar. Then speaker attribution
+so that its working memory stays flat however long the recording is; segments stream out
+of faster-whisper as they are decoded and drive the progress bar. Then speaker attribution
 (transcribe.speakers) and the exports.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,10 +25,16 @@ from listenwell.folder import InterviewFolder, write_files
 from listenwell.lock import folder_lock
 from listenwell.plan import Plan
 from listenwell.records import AudioInfo, Segment, Transcript, Word
-from listenwell.transcribe.audio import SAMPLE_RATE, file_sha256, open_audio, stream_blocks
+from listenwell.transcribe.audio import (
+    SAMPLE_RATE,
+    decode_stream,
+    file_sha256,
+    open_audio,
+    to_float32,
+)
 from listenwell.transcribe.exports import EXPORTS, to_rttm
 from listenwell.transcribe.model import ResolvedModel, load_resolved, resolve_model
-from listenwell.transcribe.speakers import SpeakerOptions, attribute
+from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio, uses_channels
 
 BLOCK_S = 300.0  # audio per faster-whisper call: its VAD and STFT need ~1.3 MB per second of it
 CUT_SEARCH_S = 20.0  # where to look for a quiet cut at the end of a block
@@ -132,14 +139,20 @@ def transcribe_folder(
 def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: Progress | None,
                 model: Any, resolved: ResolvedModel | None) -> Transcript:
     audio_path = audio_of(folder)
+    meta = folder.metadata()
     stream = open_audio(audio_path)
     plan = folder.plan()
     resolved = resolved or resolve_model(options.model)
     if model is None:
         model = load_resolved(resolved, options.compute_type, options.threads)
 
+    # Decoded once, as 16-bit PCM (a 2-hour recording: 230 MB a channel), for both the
+    # recogniser (a block at a time) and speaker attribution; the channels are kept apart
+    # only where they may be one speaker each.
+    stream.mono = not uses_channels(meta, stream.channels, options.speakers)
+    audio = decode_stream(stream, np.int16)
     asr_progress = (lambda d, t: progress(d * ASR_SHARE, t, "words")) if progress else None
-    segments, language = asr(model, stream, options, plan, asr_progress)
+    segments, language = asr(model, audio, options, plan, asr_progress)
     transcript = Transcript(
         audio=AudioInfo(
             file=audio_path.name,
@@ -156,7 +169,7 @@ def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: P
         tool_version=__version__,
     )
     if stream.truncated:  # damaged file: what decoded is transcribed; say where it stopped
-        folder.update_metadata(audio_truncated_at_s=round(stream.decoded_s, 3))
+        meta = folder.update_metadata(audio_truncated_at_s=round(stream.decoded_s, 3))
 
     # ---- speaker attribution: segment and word speakers, and turns --------------------
     total = transcript.audio.duration_s
@@ -164,8 +177,9 @@ def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: P
         (lambda f: progress(total * (ASR_SHARE + (1 - ASR_SHARE) * f), total, "speakers"))
         if progress else None
     )
-    transcript = attribute(transcript, audio_path, folder.metadata(), plan, options.speakers,
-                           speaker_progress)
+    transcript = attribute_audio(transcript, audio if audio.shape[0] > 1 else audio[0], SAMPLE_RATE,
+                                 meta, plan, options.speakers, speaker_progress)
+    del audio
     if progress:
         progress(total, total, "done")
 
@@ -199,45 +213,51 @@ def _quiet_cut(audio: np.ndarray, search_s: float = CUT_SEARCH_S) -> int:
     return start + (int(np.argmin(smooth)) + 1) * frame + frame // 2
 
 
-def _blocks(stream, block_s: float):
-    """(offset_s, audio) pieces of about block_s, each cut at a pause, the carry-over kept."""
-    carry = np.zeros(0, np.float32)
-    offset = 0
-    pending = None
-    for block in stream_blocks(stream, block_s):
-        if pending is not None:
-            audio = np.concatenate([carry, pending]) if len(carry) else pending
-            cut = _quiet_cut(audio)
-            yield offset / SAMPLE_RATE, audio[:cut]
-            offset += cut
-            carry = audio[cut:].copy()
-            del audio
-        pending = block
-    if pending is not None:
-        yield offset / SAMPLE_RATE, np.concatenate([carry, pending]) if len(carry) else pending
+def asr_blocks(audio: np.ndarray, block_s: float = BLOCK_S) -> Iterator[tuple[float, np.ndarray]]:
+    """(offset_s, mono float32) pieces of decoded PCM (channels, n): each runs to the next
+    multiple of block_s and is cut at the quietest moment near its end (a pause between
+    words); what follows the cut starts the next piece."""
+    n, size = audio.shape[1], int(block_s * SAMPLE_RATE)
+    start, k = 0, 1
+    while start < n:
+        end = min(n, k * size)
+        k += 1
+        if end <= start:
+            continue
+        block = _mono_float(audio[:, start:end])
+        if end < n:
+            block = block[: _quiet_cut(block)]
+        yield start / SAMPLE_RATE, block
+        start += len(block)
 
 
-def asr(model, stream, options: TranscribeOptions, plan: Plan | None, progress: Progress | None):
-    """Segments (with words) of the whole stream, and the language, block by block."""
-    total = stream.duration_hint or 0.0
+def _mono_float(pcm: np.ndarray) -> np.ndarray:
+    """(channels, n) int16 or float32 -> mono float32 in [-1, 1] (channels averaged)."""
+    if pcm.shape[0] == 1:
+        return to_float32(pcm[0])
+    mono = pcm.mean(axis=0, dtype=np.float32)
+    return mono * np.float32(1 / 32768) if pcm.dtype == np.int16 else mono
+
+
+def asr(model, audio: np.ndarray, options: TranscribeOptions, plan: Plan | None, progress: Progress | None):
+    """Segments (with words) of decoded PCM (channels, n), and the language, block by block."""
+    total = audio.shape[1] / SAMPLE_RATE
     kwargs = options.whisper_kwargs()
     if options.plan_prompt and plan is not None and plan.vocabulary():
         kwargs["hotwords"] = ", ".join(plan.vocabulary())
     segments: list[Segment] = []
     language = options.language
-    for offset, audio in _blocks(stream, BLOCK_S):
-        end_s = offset + len(audio) / SAMPLE_RATE
-        if len(audio) and float(np.abs(audio).max()) >= SILENCE_PEAK:
-            pieces, info = model.transcribe(audio, **kwargs)
+    for offset, block in asr_blocks(audio, BLOCK_S):
+        end_s = offset + len(block) / SAMPLE_RATE
+        if len(block) and float(np.abs(block).max()) >= SILENCE_PEAK:
+            pieces, info = model.transcribe(block, **kwargs)
             language = language or info.language
             for s in pieces:
                 segments.append(_segment(len(segments), s, offset))
                 if progress:
-                    progress(min(offset + s.end, end_s), max(total, end_s))
+                    progress(min(offset + s.end, end_s), total)
         if progress:
-            progress(end_s, max(total, end_s))
-    if progress:
-        progress(stream.decoded_s, stream.decoded_s)
+            progress(end_s, total)
     return segments, language
 
 

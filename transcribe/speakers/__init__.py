@@ -59,11 +59,16 @@ def attribute(
     # 16-bit PCM halves the memory (a 2-hour recording: 230 MB per channel); the channels
     # are decoded apart only where they may be one speaker each, else mixed while decoding
     channels = open_audio(audio_path, SAMPLE_RATE).channels
-    if options.channels_are_speakers or _channel_labels(meta, channels) is not None:
+    if uses_channels(meta, channels, options):
         audio = decode_channels(audio_path, SAMPLE_RATE, dtype=np.int16)
     else:
         audio = decode(audio_path, SAMPLE_RATE, dtype=np.int16)
     return attribute_audio(transcript, audio, SAMPLE_RATE, meta, plan, options, progress)
+
+
+def uses_channels(meta: dict, channels: int, options: SpeakerOptions) -> bool:
+    """Whether the channels may be one speaker each (then they are decoded apart)."""
+    return options.enabled and (options.channels_are_speakers or _channel_labels(meta, channels) is not None)
 
 
 def _silent_channel(turns: list[Turn], labels: list[str]) -> str | None:
