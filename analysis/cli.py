@@ -78,14 +78,15 @@ def plan_check(plan: Path = typer.Argument(..., help="The plan file (.toml, .md 
     Example: listenwell plan check plan.toml
     """
     from listenwell.plan import check_plan
+    from listenwell.safe_text import printable
 
     parsed, errors = check_plan(plan)
     if errors:
-        for e in errors:
-            typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
+        for e in errors:  # a plan is anyone's text: no escape sequences onto the terminal
+            typer.secho(f"error: {printable(e)}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     assert parsed is not None
     p1 = sum(1 for q in parsed.questions if q.priority == 1)
     who = ", ".join(x for x in (parsed.interviewee, parsed.role, parsed.company) if x) or "no interviewee named"
     minutes = f"{parsed.minutes:g} min promised" if parsed.minutes else "no time promised (add minutes)"
-    typer.echo(f"{plan}: OK: {len(parsed.questions)} questions ({p1} priority 1), {minutes}; {who}")
+    typer.echo(printable(f"{plan}: OK: {len(parsed.questions)} questions ({p1} priority 1), {minutes}; {who}"))

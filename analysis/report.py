@@ -9,6 +9,7 @@ docs/report.md); its records are listenwell/report_records.py.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -187,16 +188,17 @@ def interviewer_monologues(transcript: Transcript) -> list[tuple[float, float]]:
 # ---- the folder around it ---------------------------------------------------------------
 
 
-def read_notes(folder: InterviewFolder) -> list[Note]:
+def read_notes(folder: InterviewFolder, duration_s: float = math.inf) -> list[Note]:
     """Marks and notes taken while recording (notes.jsonl: `t` is seconds into the audio),
-    in time order."""
+    in time order, each placed within the audio."""
     out = []
     for rec in read_jsonl(folder.notes_path):
         t = rec.get("t") if isinstance(rec, dict) else None
-        if not isinstance(t, (int, float)):
+        if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t):
             continue
         text = str(rec.get("text") or "")
-        out.append(Note(at_s=round(float(t), 2), kind=str(rec.get("kind") or ("note" if text else "mark")), text=text))
+        out.append(Note(at_s=round(min(max(0.0, float(t)), duration_s), 2),
+                        kind=str(rec.get("kind") or ("note" if text else "mark")), text=text))
     return sorted(out, key=lambda n: n.at_s)
 
 
@@ -233,7 +235,7 @@ def build_report(
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         tool_version=__version__,
         interview=interview_meta(folder, plan, plan_path, transcript),
-        notes=read_notes(folder),
+        notes=read_notes(folder, report.duration_s),
     )
 
 

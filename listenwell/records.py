@@ -115,7 +115,7 @@ class Transcript:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{path}: no transcript yet; run `listenwell transcribe` first") from None
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, RecursionError) as e:  # RecursionError: absurdly nested JSON
             raise UserError(f"{path}: not a readable transcript ({e}); rerun `listenwell transcribe --force`") from None
         return cls.from_dict(data, str(path))
 

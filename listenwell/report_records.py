@@ -188,6 +188,6 @@ class Report:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{path}: no report yet; run `listenwell report {path.parent}`") from None
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, RecursionError) as e:  # RecursionError: absurdly nested JSON
             raise UserError(f"{path.name} is unreadable ({e}){advice}") from None
         return cls.from_dict(data, path.name, advice)

@@ -275,7 +275,10 @@ def test_notes_are_read_from_the_recorders_t(tmp_path):
     lines = [{"t": 12.345, "at": "2026-11-20T10:00:12+00:00", "kind": "note", "text": "salary later"},
              {"t": 3.0, "at": "2026-11-20T10:00:03+00:00", "kind": "mark"},
              {"at": "2026-11-20T10:00:05+00:00", "kind": "mark"},  # no time: not placeable
+             {"t": float("inf"), "kind": "mark"}, {"t": True, "kind": "mark"},
+             {"t": -4.0, "kind": "mark"}, {"t": 500.0, "kind": "note", "text": "after the end"},
              "not a record"]
     folder.notes_path.write_text("\n".join(json.dumps(x) for x in lines) + "\n{torn")
-    assert read_notes(folder) == [Note(at_s=3.0, kind="mark", text=""),
-                                  Note(at_s=12.35, kind="note", text="salary later")]
+    assert read_notes(folder, duration_s=100.0) == [
+        Note(at_s=0.0, kind="mark", text=""), Note(at_s=3.0, kind="mark", text=""),
+        Note(at_s=12.35, kind="note", text="salary later"), Note(at_s=100.0, kind="note", text="after the end")]
