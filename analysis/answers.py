@@ -87,7 +87,7 @@ def question_table(planned: Sequence[Question], asked: Sequence[AskedQuestion], 
             id=q.id, text=q.text, priority=q.priority, asked=True, asked_at_s=round(a.start, 2),
             order=order_of[k], answer_s=ans.answer_s, asked_text=a.text, match_score=round(matches[k].score, 3),
             answer_start_s=ans.start_s, answer_end_s=ans.end_s, answer_excerpt=ans.excerpt,
-            interviewee_share=ans.interviewee_share,
+            interviewee_share=ans.interviewee_share, state="asked",
         ))
     return out
 

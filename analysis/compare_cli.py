@@ -27,6 +27,7 @@ def list_interviews(
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from listenwell.analysis.compare_load import (
         describe,
@@ -35,6 +36,7 @@ def list_interviews(
     )
     from listenwell.analysis.compare_render import pct
     from listenwell.folder import InterviewFolder
+    from listenwell.safe_text import printable
     from listenwell.timefmt import clock
 
     if not parent.exists():
@@ -56,9 +58,9 @@ def list_interviews(
     table = Table(title=f"{len(infos)} interview{'s' if len(infos) != 1 else ''} in {parent}")
     for name in ("Folder", "Date", "Interviewee", "Company", "Level", "Duration", "Their share", "Stage"):
         table.add_column(name, no_wrap=name not in ("Interviewee", "Company"))
-    for i in infos:
-        table.add_row(i.name, i.date, i.interviewee, i.company, i.level, clock(i.duration_s, ""),
-                      pct(i.interviewee_share), i.stage)
+    for i in infos:  # names come from plans and folders: shown as plain text, never as markup
+        table.add_row(*[Text(printable(x)) for x in (i.name, i.date, i.interviewee, i.company, i.level,
+                                                      clock(i.duration_s, ""), pct(i.interviewee_share), i.stage)])
     console.print(table)
     if others:
         console.print(f"[dim]{len(others)} other folder{'s' if len(others) != 1 else ''} skipped "
@@ -78,7 +80,8 @@ def compare(
     """
     from listenwell.analysis.compare import build_comparison
     from listenwell.analysis.compare_render import render_csv, render_html, render_md
-    from listenwell.folder import DIR_MODE, InterviewFolder, write_text
+    from listenwell.folder import DIR_MODE, InterviewFolder, write_files
+    from listenwell.userdata import note_comparison
 
     comp = _with_progress(build_comparison, dirs)
     for warning in comp["skipped"]:
@@ -98,11 +101,12 @@ def compare(
         out.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     except OSError as e:
         raise UserError(f"cannot create {out}: {e.strerror}; choose another --out") from None
-    written = []
-    for name, text in (("compare.md", render_md(comp)), ("compare.html", render_html(comp, out)),
-                       ("compare.csv", render_csv(comp))):
-        write_text(out / name, text)
-        written.append(out / name)
+    pages = {out / "compare.md": render_md(comp), out / "compare.html": render_html(comp, out),
+             out / "compare.csv": render_csv(comp)}
+    # remembered first: `listenwell forget` deletes these copies of what the interviews said
+    note_comparison(list(pages), [Path(i["folder"]) for i in comp["interviews"]])
+    write_files(pages)
+    written = list(pages)
 
     if as_json:
         typer.echo(json.dumps(comp, indent=2, ensure_ascii=False))

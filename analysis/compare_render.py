@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from listenwell.analysis.compare_chart import trend_svg
+from listenwell.safe_text import csv_cell
 from listenwell.timefmt import clock
 
 NO_TIME = ""  # an unknown time shows as nothing in the tables
@@ -133,18 +134,19 @@ CSV_COLUMNS = ["question", "question_ids", "priority", "interview", "folder", "d
 
 
 def render_csv(comp: dict[str, Any]) -> str:
-    """One row per question x interviewee."""
+    """One row per question x interviewee; a cell a spreadsheet would evaluate as a formula
+    (text from plans and transcripts) starts with an apostrophe."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in comp["questions"]:
         for i in comp["interviews"]:
             c = r["cells"][i["key"]] or {}
-            w.writerow([r["text"], " ".join(r["ids"]), r["priority"], i["key"], i["folder"], i["date"] or "",
+            w.writerow([csv_cell(x) for x in [r["text"], " ".join(r["ids"]), r["priority"], i["key"], i["folder"], i["date"] or "",
                         i["label"], i["level"] or "", i["company"] or "", c.get("id") or "",
                         "yes" if c.get("in_plan") else "no", "yes" if c.get("asked") else "no",
                         c.get("match") or "", _num(c.get("at_s")), _num(c.get("start_s")), _num(c.get("answer_s")),
-                        " / ".join(f"{x['speaker']}: {x['text']}" for x in c.get("excerpt") or [])])
+                        " / ".join(f"{x['speaker']}: {x['text']}" for x in c.get("excerpt") or [])]])
     return buf.getvalue()
 
 

@@ -9,6 +9,7 @@ docs/report.md); its records are listenwell/report_records.py.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -32,7 +33,7 @@ from listenwell.analysis.question_map import (
 )
 from listenwell.analysis.talk import TalkStats, longest_stretch, talk_stats
 from listenwell.errors import UserError
-from listenwell.folder import InterviewFolder, read_jsonl, write_json, write_text
+from listenwell.folder import InterviewFolder, read_jsonl, write_files
 from listenwell.plan import DEFAULT_TARGET_SHARE, Plan
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
 from listenwell.report_records import (
@@ -245,8 +246,8 @@ def write_report(folder: InterviewFolder, report: Report) -> list[Path]:
     from listenwell.analysis.render_md import render_markdown
 
     transcript = Transcript.load(folder.transcript_path)
-    write_json(folder.report_path, report.to_dict())
     md, html = folder.path / "report.md", folder.path / "report.html"
-    write_text(md, render_markdown(report))
-    write_text(html, render_html(report, transcript))
+    # one set: the page never contradicts the JSON beside it, even after a failed write
+    write_files({folder.report_path: json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n",
+                 md: render_markdown(report), html: render_html(report, transcript)})
     return [folder.report_path, md, html]

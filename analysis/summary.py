@@ -6,7 +6,15 @@ from pathlib import Path
 
 from listenwell.analysis.render_md import in_asked_order, title
 from listenwell.report_records import Report
+from listenwell.safe_text import printable
 from listenwell.timefmt import clock
+
+
+def shown(text: object) -> str:
+    """Plan and transcript text for the terminal: no escape sequences, no rich markup."""
+    from rich.markup import escape
+
+    return escape(printable(text))
 
 
 def print_summary(r: Report, paths: list[Path]) -> None:
@@ -15,7 +23,7 @@ def print_summary(r: Report, paths: list[Path]) -> None:
 
     console = Console(highlight=False)
     talk, tb, st = r.talk, r.time_budget, r.stats
-    console.print(f"[bold]{title(r)}[/bold]  {clock(r.duration_s)} recorded")
+    console.print(f"[bold]{shown(title(r))}[/bold]  {clock(r.duration_s)} recorded")
     share = talk.interviewee_share
     if share is not None:
         ok = share >= talk.target_share
@@ -24,7 +32,7 @@ def print_summary(r: Report, paths: list[Path]) -> None:
             f"you {talk.interviewer_s / 60:.1f} min, them {talk.interviewee_s / 60:.1f} min"
         )
     else:
-        console.print(f"Talk: {', '.join(f'{k} {v / 60:.1f} min' for k, v in talk.by_speaker.items())}")
+        console.print(f"Talk: {', '.join(f'{shown(k)} {v / 60:.1f} min' for k, v in talk.by_speaker.items())}")
     if tb.planned_min:
         over = (tb.over_min or 0) > 0
         console.print(f"Time: {tb.actual_min:.1f} of {tb.planned_min:g} min promised"
@@ -43,5 +51,5 @@ def print_summary(r: Report, paths: list[Path]) -> None:
     console.print(f"Follow-ups: {len(r.followups)} · interruptions: {st.interruptions} · "
                   f"questions/10 min: {st.questions_per_10min}")
     for f in r.findings:
-        console.print(f"• {f}", soft_wrap=False)
-    console.print("Wrote " + ", ".join(str(p) for p in paths))
+        console.print(f"• {shown(f)}", soft_wrap=False)
+    console.print("Wrote " + ", ".join(shown(p) for p in paths))

@@ -98,14 +98,20 @@ class Transcript:
         from listenwell.errors import UserError
 
         advice = "; rerun `listenwell transcribe --force`"
-        if not isinstance(data, dict) or data.get("schema") != TRANSCRIPT_SCHEMA:
-            schema = data.get("schema") if isinstance(data, dict) else "?"
-            raise UserError(f"{source}: transcript schema {schema} is not {TRANSCRIPT_SCHEMA}{advice}")
+        if not isinstance(data, dict) or "schema" not in data:
+            raise UserError(f"{source}: not a listenwell transcript (no schema number){advice}")
+        if data["schema"] != TRANSCRIPT_SCHEMA:
+            raise UserError(f"{source}: transcript schema {data['schema']!r}, this version reads "
+                            f"{TRANSCRIPT_SCHEMA}{advice}")
         try:
             # settings and language have always been optional in the file
-            return type_adapter(cls).validate_python({"settings": {}, "language": None, **data})
+            transcript = type_adapter(cls).validate_python({"settings": {}, "language": None, **data})
         except ValidationError as e:
             raise UserError(f"{source}: {field_error(e)}{advice}") from None
+        problem = time_problem(transcript)
+        if problem:
+            raise UserError(f"{source}: {problem}{advice}")
+        return transcript
 
     @classmethod
     def load(cls, path: Path) -> Transcript:
@@ -137,3 +143,30 @@ def field_error(e: Any) -> str:
     first = e.errors()[0]
     where = ".".join(str(x) for x in first["loc"]) or "top level"
     return f"{where}: {first['msg']}"
+
+
+TIME_SLACK_S = 1.0  # the recogniser may place a last word end a little past the decoded audio
+
+
+def time_problem(t: Transcript) -> str | None:
+    """The first time in a transcript that cannot be: not finite, negative, an end before its
+    start, or past the end of the audio; as `field.path: problem`, or None."""
+    import math
+
+    duration = t.audio.duration_s
+    if not math.isfinite(duration) or duration < 0:
+        return f"audio.duration_s: {duration} is not a length of audio"
+    limit = duration + TIME_SLACK_S
+    spans = [(f"segments.{i}", s) for i, s in enumerate(t.segments)]
+    spans += [(f"segments.{i}.words.{j}", w) for i, s in enumerate(t.segments) for j, w in enumerate(s.words)]
+    spans += [(f"turns.{i}", x) for i, x in enumerate(t.turns)]
+    for where, x in spans:
+        for name in ("start", "end"):
+            v = getattr(x, name)
+            if not math.isfinite(v) or v < 0:
+                return f"{where}.{name}: {v} is not a time in the audio"
+            if v > limit:
+                return f"{where}.{name}: {v} s is past the end of the audio ({duration:g} s)"
+        if x.end < x.start:
+            return f"{where}: ends ({x.end}) before it starts ({x.start})"
+    return None

@@ -71,6 +71,12 @@ class QuestionResult:
     answer_end_s: float | None
     answer_excerpt: str | None
     interviewee_share: float | None  # from the ask to the next ask
+    # (+) asked | maybe | not asked. "maybe" (a match too weak to trust) never counts as
+    # asked in the metrics until the user confirms it (`asked` stays False).
+    state: str = "not asked"
+    confidence: float | None = None  # (+) how sure the state is, 0..1 (calibrated)
+    theme: str | None = None  # (+) duties, conditions, prospects, path, advice, network
+    decided_by: str = "auto"  # (+) auto, or user (a correction in corrections.json)
 
     @classmethod
     def unasked(cls, id: str, text: str, priority: int) -> QuestionResult:
@@ -161,6 +167,12 @@ class Report:
     findings: list[str]
     unheard_interviewer_s: list[float] = field(default_factory=list)  # (+)
     notes: list[Note] = field(default_factory=list)  # (+)
+    # (+) what the report was computed from: content hashes of transcript.json and
+    # corrections.json (listenwell/corrections.py fingerprint); a report whose sources
+    # differ from the folder's files is out of date
+    sources: dict[str, str | None] = field(default_factory=dict)
+    # (+) the user's corrections: {"applied": n, "not_applied": [sentences]}
+    corrections: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The report.json object."""
