@@ -39,6 +39,7 @@ def folder_lock(folder: Path, command: str) -> Iterator[None]:
         except BlockingIOError:
             raise UserError(f"{folder} is in use by {_holder(fd)}; wait for it to finish, then try again",
                             EXIT_BUSY) from None
+        manifest.sweep_temporaries(Path(folder))  # a killed command's half-written files
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps({"command": command, "pid": os.getpid(),
                                   "since": datetime.now().astimezone().isoformat(timespec="seconds")}).encode(), 0)

@@ -23,7 +23,14 @@ KNOWN_NAMES = re.compile(
     r"report\.(json|md|html)|corrections\.json|\.listenwell\.lock|\.listenwell-files)"
 )
 # Half-written files a crash can leave: `.NAME.XXXX.tmp` (atomic writes), `.NAME.tmp`.
-_TEMP = re.compile(r"\.(?P<name>.+?)(\.[A-Za-z0-9_]+)?\.tmp")
+_TEMP = re.compile(r"\.(?P<name>.+?)(?P<tail>\.[A-Za-z0-9_]+)?\.tmp")
+
+
+def _temp_of(name: str) -> list[str]:
+    """The file names a temporary `name` may be a half-written copy of (none if it is not
+    one): `.report.json.k2j9.tmp` -> report.json; `.audio.flac.tmp` -> audio.flac."""
+    m = _TEMP.fullmatch(name)
+    return [m.group("name"), m.group("name") + (m.group("tail") or "")] if m else []
 
 
 def start(folder: Path) -> None:
@@ -62,6 +69,16 @@ def _append(manifest: Path, name: str) -> None:
         os.close(fd)
 
 
+def sweep_temporaries(folder: Path) -> None:
+    """Delete half-written files of listenwell's own that a killed command left (call with
+    the folder's lock held: then nobody is writing them)."""
+    listed = names(folder)
+    for entry in Path(folder).glob(".*.tmp"):
+        targets = _temp_of(entry.name)
+        if any(t in listed or not listed and KNOWN_NAMES.fullmatch(t) for t in targets):
+            entry.unlink(missing_ok=True)
+
+
 @dataclass
 class Inventory:
     """An interview folder's contents, split into what listenwell wrote and the rest."""
@@ -82,8 +99,7 @@ def inventory(folder: Path) -> Inventory:
         return name in listed if listed else bool(KNOWN_NAMES.fullmatch(name))
 
     for entry in sorted(folder.iterdir()):
-        temp = _TEMP.fullmatch(entry.name)
-        mine = ours(entry.name) or bool(temp and ours(temp.group("name")))
+        mine = ours(entry.name) or any(ours(t) for t in _temp_of(entry.name))
         if mine and (entry.is_file() or entry.is_symlink()) and not entry.is_dir():
             inv.ours.append(entry)
         else:
