@@ -79,6 +79,7 @@ def plan_check(plan: Path = typer.Argument(..., help="The plan file (.toml, .md 
     """
     from listenwell.plan import check_plan
     from listenwell.safe_text import printable
+    from listenwell.wording import count
 
     parsed, errors = check_plan(plan)
     if errors:
@@ -89,4 +90,4 @@ def plan_check(plan: Path = typer.Argument(..., help="The plan file (.toml, .md 
     p1 = sum(1 for q in parsed.questions if q.priority == 1)
     who = ", ".join(x for x in (parsed.interviewee, parsed.role, parsed.company) if x) or "no interviewee named"
     minutes = f"{parsed.minutes:g} min promised" if parsed.minutes else "no time promised (add minutes)"
-    typer.echo(printable(f"{plan}: OK: {len(parsed.questions)} questions ({p1} priority 1), {minutes}; {who}"))
+    typer.echo(printable(f"{plan}: OK: {count(len(parsed.questions), 'question')} ({p1} priority 1), {minutes}; {who}"))

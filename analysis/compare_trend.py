@@ -54,10 +54,12 @@ def trend(interviews: list[dict[str, Any]]) -> dict[str, Any]:
     overs = [p["over_min"] for p in points if p["over_min"] is not None]
     if len(overs) >= 2:
         kept = sum(1 for o in overs if o <= 0)
-        delta = overs[-1] - overs[0]
-        if overs[-1] <= 0 and overs[0] > 0 or delta <= -MINUTES_STEP:
+        # minutes over the promise: finishing 5 or 1 minute early both keep it
+        late = [max(0.0, o) for o in overs]
+        delta = late[-1] - late[0]
+        if late[-1] == 0 and late[0] > 0 or delta <= -MINUTES_STEP:
             way = "up"
-        elif overs[-1] > 0 and overs[0] <= 0 or delta >= MINUTES_STEP:
+        elif late[-1] > 0 and late[0] == 0 or delta >= MINUTES_STEP:
             way = "down"
         else:
             way = "steady"

@@ -25,6 +25,7 @@ from listenwell.analysis.answers import (
     unheard_interviewer_speech,
 )
 from listenwell.analysis.findings import LONG_INTERVIEWER_S, findings
+from listenwell.analysis.question_fixes import decide, mark_decided, with_asks_at
 from listenwell.analysis.question_map import (
     DEFAULT_PARAMS,
     MatchParams,
@@ -32,6 +33,8 @@ from listenwell.analysis.question_map import (
     match_questions,
 )
 from listenwell.analysis.talk import TalkStats, longest_stretch, talk_stats
+from listenwell.corrected import Applied, corrected_transcript
+from listenwell.corrections import Corrections, fingerprint
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder, read_jsonl, write_files
 from listenwell.plan import DEFAULT_TARGET_SHARE, Plan
@@ -53,8 +56,11 @@ def analyse(
     plan: Plan | None,
     target_share: float | None = None,
     params: MatchParams = DEFAULT_PARAMS,
+    corrections: Corrections | None = None,
 ) -> Report:
-    """The report of one interview (without the folder-level fields: interview, notes...)."""
+    """The report of one interview (without the folder-level fields: interview, notes...).
+    `corrections`: the user's decisions about questions override the matching (the
+    transcript given is already corrected: corrected.py)."""
     transcript = _with_turns(transcript)
     target = target_share if target_share is not None else (plan.target_share if plan else DEFAULT_TARGET_SHARE)
     if not 0 < target < 1:
@@ -64,13 +70,15 @@ def analyse(
     duration = transcript.audio.duration_s or speech_end
     ts = talk_stats(transcript)
 
-    asked = find_questions(transcript) if INTERVIEWER in ts.talk else []
+    decisions = corrections.questions if corrections else []
+    asked = with_asks_at(find_questions(transcript) if INTERVIEWER in ts.talk else [], transcript, decisions)
     planned = plan.questions if plan else []
     names = [n for n in (plan.interviewee, plan.interviewer, plan.company) if n] if plan else []
     matches, method = match_questions([a.sentences for a in asked], [q.text for q in planned], params, names)
+    matches, decided = decide(asked, matches, planned, decisions)
     unheard = unheard_interviewer_speech(transcript)
     answers = answer_windows(transcript, asked, unheard, max(transcript.audio.duration_s, speech_end))
-    questions = question_table(planned, asked, matches, answers)
+    questions = mark_decided(question_table(planned, asked, matches, answers), decided)
     asks, followups = asks_and_followups(asked, matches, planned, answers)
     asked_order, skipped, priority_first = priority_order(questions)
 
@@ -108,6 +116,9 @@ def _with_turns(transcript: Transcript) -> Transcript:
                 spans.setdefault(seg.speaker, []).append((seg.start, seg.end))
         turns = [Turn(s, e, spk) for spk, x in spans.items() for s, e in iv.merge(x, bridge=iv.PAUSE_BRIDGE_S)]
         transcript = replace(transcript, turns=sorted(turns, key=lambda t: t.start))
+    if not transcript.turns and not transcript.words and not any(s.text.strip() for s in transcript.segments):
+        raise UserError("no speech was found in the recording, so there is nothing to report; "
+                        "check that the microphone captured the conversation")
     if not transcript.turns:
         raise UserError(
             "the transcript has no speakers, so talk time cannot be measured; "
@@ -226,26 +237,37 @@ def build_report(
     target_share: float | None = None,
     plan_path: Path | None = None,
     params: MatchParams = DEFAULT_PARAMS,
+    applied: Applied | None = None,
+    plan: Plan | None = None,
 ) -> Report:
-    """The report of an interview folder (not yet written)."""
-    transcript = Transcript.load(folder.transcript_path)
-    plan = folder.plan(plan_path)
-    report = analyse(transcript, plan, target_share, params)
+    """The report of an interview folder (not yet written), with the user's corrections.
+    `applied`/`plan`: the corrected transcript and the plan, when the caller has them
+    already (the review page)."""
+    sources = fingerprint(folder.path)
+    applied = applied or corrected_transcript(folder.path)
+    transcript = applied.transcript
+    plan = plan if plan is not None else folder.plan(plan_path)
+    report = analyse(transcript, plan, target_share, params, applied.corrections)
     return replace(
         report,
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         tool_version=__version__,
         interview=interview_meta(folder, plan, plan_path, transcript),
-        notes=read_notes(folder, report.duration_s),
+        notes=sorted(read_notes(folder, report.duration_s) + [
+            Note(at_s=round(min(n.at, report.duration_s), 2), kind="note", text=n.text)
+            for n in applied.corrections.of_kind("note")], key=lambda n: n.at_s),
+        sources=sources,
+        corrections=applied.summary(),
     )
 
 
-def write_report(folder: InterviewFolder, report: Report) -> list[Path]:
-    """Write report.json, report.md and report.html (private, atomic); return their paths."""
+def write_report(folder: InterviewFolder, report: Report, transcript: Transcript | None = None) -> list[Path]:
+    """Write report.json, report.md and report.html (private, atomic); return their paths.
+    `transcript`: the corrected transcript the report was made from, when at hand."""
     from listenwell.analysis.render_html import render_html
     from listenwell.analysis.render_md import render_markdown
 
-    transcript = Transcript.load(folder.transcript_path)
+    transcript = transcript or corrected_transcript(folder.path).transcript
     md, html = folder.path / "report.md", folder.path / "report.html"
     # one set: the page never contradicts the JSON beside it, even after a failed write
     write_files({folder.report_path: json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n",

@@ -88,3 +88,25 @@ def test_untrusted_text_is_made_inert():
     assert printable("a\x9b2Jb\x00c") == "abc"
     assert csv_cell("=1+2") == "'=1+2" and csv_cell("@SUM(A1)") == "'@SUM(A1)"
     assert csv_cell("+1") == "'+1" and csv_cell("What next?") == "What next?" and csv_cell(3.5) == 3.5
+
+
+def test_finishing_early_twice_is_not_slipping():
+    from listenwell.analysis.compare_trend import trend
+
+    points = [{"key": f"i{n}", "label": x, "date": f"2026-0{n + 1}-01", "interviewee_share": 0.75,
+               "target_share": 0.7, "over_min": over, "planned_min": 20, "actual_min": 20 + over,
+               "priority_first": True} for n, (x, over) in enumerate([("Ana", -5.0), ("Ben", -1.0)])]
+    t = trend(points)
+    assert t["time"] == "steady" and "slipping" not in t["sentence"], t["sentence"]
+
+
+def test_a_silent_recording_says_there_is_no_speech(tmp_path):
+    from listenwell.folder import InterviewFolder, write_json
+
+    folder = InterviewFolder.create(tmp_path / "silent")
+    write_json(folder.transcript_path, {
+        "schema": 1, "audio": {"file": "audio.flac", "sha256": "", "duration_s": 60.0, "sample_rate": 16000,
+                               "channels": 1},
+        "model": "tiny.en", "segments": [], "turns": [], "speakers": {"method": "diarization", "count": 0}})
+    r = runner.invoke(app, ["report", str(folder.path)])
+    assert r.exit_code == 2 and "no speech was found" in r.output and "speaker attribution" not in r.output
