@@ -124,7 +124,7 @@ def describe(folder: InterviewFolder, want_report: bool = False) -> InterviewInf
     memory (analysis.report.build_report); anything not yet transcribed is marked pending.
     """
     info = InterviewInfo(folder=folder, stage=folder.stage())
-    meta = folder.metadata()
+    meta = folder.metadata_or_empty()  # a damaged interview.json must not hide the others
     plan = _plan(folder, info)
     report = None
     if info.stage == "reported":

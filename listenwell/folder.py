@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from listenwell import manifest
+from listenwell import manifest, metadata
 from listenwell.errors import UserError, WriteError
 from listenwell.plan import PLAN_SUFFIXES, Plan, load_plan
 
@@ -82,7 +82,7 @@ class InterviewFolder:
     @property
     def audio_path(self) -> Path | None:
         """The interview recording: the one named in the metadata, else `audio.*`."""
-        meta = self.metadata()
+        meta = self.metadata_or_empty()
         if meta.get("audio") and (self.path / meta["audio"]).is_file():
             return self.path / meta["audio"]
         found = sorted(p for p in self.path.glob("audio.*") if p.suffix.lower() in AUDIO_SUFFIXES)
@@ -90,9 +90,16 @@ class InterviewFolder:
 
     # ---- metadata -----------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
+        """interview.json, checked (metadata.py); {} without one; UserError naming the field
+        when it is damaged."""
+        return metadata.read(self.metadata_path)
+
+    def metadata_or_empty(self) -> dict[str, Any]:
+        """interview.json, or {} when it is missing or damaged: for listing and deleting,
+        which must go on past one bad folder."""
         try:
-            return json.loads(self.metadata_path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+            return self.metadata()
+        except UserError:
             return {}
 
     def update_metadata(self, **fields: Any) -> dict[str, Any]:

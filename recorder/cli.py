@@ -113,7 +113,7 @@ def forget_cmd(
             say(f"  {p.name}{'/' if p.is_dir() else ''}")
     if not yes and not typer.confirm("Delete them, for good?", default=False):
         raise UserError("nothing deleted", exit_code=1)
-    meta = InterviewFolder(plan.folder).metadata()
+    meta = InterviewFolder(plan.folder).metadata_or_empty()
     with folder_lock(plan.folder, "forget"):
         outcome = forget.delete(plan, include_others=include_other_files)
     _forget_summary(plan, outcome, meta)

@@ -110,3 +110,21 @@ def test_a_silent_recording_says_there_is_no_speech(tmp_path):
         "model": "tiny.en", "segments": [], "turns": [], "speakers": {"method": "diarization", "count": 0}})
     r = runner.invoke(app, ["report", str(folder.path)])
     assert r.exit_code == 2 and "no speech was found" in r.output and "speaker attribution" not in r.output
+
+
+@pytest.mark.parametrize("meta, field", [
+    ('{"audio": "../../etc/passwd"}', "audio"),
+    ('{"audio": "audio.flac", "duration_s": -3}', "duration_s"),
+    ('{"audio": "audio.flac", "channels": "interviewer"}', "channels"),
+    ('{"audio": "audio.flac", "source": "stolen"}', "source"),
+    ("[1, 2]", "not an object"),
+    ('{"audio": ', "not readable JSON"),
+])
+def test_a_damaged_interview_json_is_one_line_naming_the_field(tmp_path, meta, field):
+    folder = _imported(tmp_path / "iv")
+    (folder / "interview.json").write_text(meta)
+    r = runner.invoke(app, ["transcribe", str(folder)])
+    assert r.exit_code == 2 and "interview.json" in r.output and field in r.output, r.output
+    assert "Traceback" not in r.output
+    listed = runner.invoke(app, ["list", str(tmp_path)])  # listing goes on past it
+    assert listed.exit_code == 0, listed.output
