@@ -35,10 +35,12 @@ def report(
     """
     from listenwell.analysis.report import build_report, write_report
     from listenwell.folder import open_folder
+    from listenwell.lock import folder_lock
 
     f = open_folder(folder)
-    r = build_report(f, target_share=target, plan_path=plan)
-    paths = write_report(f, r)
+    with folder_lock(f.path, "report"):  # one command at a time on a folder
+        r = build_report(f, target_share=target, plan_path=plan)
+        paths = write_report(f, r)
     if as_json:
         typer.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False))
         return

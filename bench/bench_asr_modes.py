@@ -81,9 +81,9 @@ def noise_clips() -> dict[str, np.ndarray]:
 
 
 class Mode:
-    def __init__(self, name: str, model, batch_size: int | None):
+    def __init__(self, name: str, model, batch_size: int | None, **change):
         self.name, self.batch_size = name, batch_size
-        self.kwargs = TranscribeOptions().whisper_kwargs()
+        self.kwargs = {**TranscribeOptions().whisper_kwargs(), **change}
         if batch_size:
             from faster_whisper import BatchedInferencePipeline
 
@@ -127,10 +127,13 @@ def repetition(words: list[tuple[float, float, str]]) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batch-sizes", default="8,16")
+    ap.add_argument("--beams", default="", help="also sequential with these beam sizes, e.g. 1,2,3")
     ap.add_argument("--long-minutes", type=float, default=20.0)
     args = ap.parse_args()
     model = load_model(None)
-    modes = [Mode("sequential", model, None)] + [Mode(f"batched {b}", model, int(b)) for b in args.batch_sizes.split(",")]
+    modes = [Mode("sequential", model, None)]
+    modes += [Mode(f"batched {b}", model, int(b)) for b in args.batch_sizes.split(",") if b]
+    modes += [Mode(f"beam {b}", model, None, beam_size=int(b)) for b in args.beams.split(",") if b]
     data, noises = sets(), noise_clips()
     long_audio = np.tile(decode(SAMPLE / "audio.flac"), int(np.ceil(args.long_minutes * 60 / 205)))[: int(args.long_minutes * 60 * SAMPLE_RATE)]
     results: dict[str, dict] = {}

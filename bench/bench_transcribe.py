@@ -6,7 +6,11 @@
    files); and `listenwell transcribe` with speaker attribution, to show that stage's cost.
 2. Real-time factor of the default model (bundled tiny.en, int8).
 3. WER on ../shared/data/librivox with Whisper's English normaliser, ours vs bare.
-4. Peak RSS of `listenwell transcribe` on a 60-minute file (the child's own VmHWM).
+4. A one-hour interview to its report (transcribe with speakers, then report): wall time,
+   real-time factor and peak memory, beside bare faster-whisper sequential and batched on
+   the same file (the target: under 5 minutes on 2 cores).
+5. Peak RSS of `listenwell transcribe` on a long file (--rss-minutes, default 120: the
+   memory target is for 2 hours) (the child's own VmHWM).
 Optional: --settings compares the anti-hallucination settings (words invented in silence,
 WER on the sample interview, librivox and the pyannote sample).
 
@@ -50,6 +54,10 @@ from faster_whisper import WhisperModel
 path, kwargs, threads = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
 model = WhisperModel(str(m.get_model_path()), device="cpu", compute_type="int8",
                      cpu_threads=threads, local_files_only=True)
+if "batch_size" in kwargs:  # faster-whisper's batched pipeline (it does not condition on text)
+    from faster_whisper import BatchedInferencePipeline
+    kwargs.pop("condition_on_previous_text", None)
+    model = BatchedInferencePipeline(model)
 segments, info = model.transcribe(path, **kwargs)
 print(json.dumps({"text": " ".join(s.text.strip() for s in segments)}))
 """
@@ -208,6 +216,40 @@ def peak_rss(minutes: float) -> dict:
     return out
 
 
+TARGET_HOUR_S = 300.0  # a one-hour interview to a finished report in under 5 minutes
+
+
+def hour(minutes: float = 60.0) -> dict:
+    """The whole job on an hour-long interview, side by side with the model's own speed:
+    `listenwell transcribe` (with speakers) then `listenwell report`, against bare
+    faster-whisper sequential and batched on the same file, same model and settings."""
+    long = concat([SAMPLE / "audio.flac"], minutes, OUT / f"long{int(minutes)}.flac")
+    dur = len(decode(long)) / 16000
+    folder = fresh_folder(long, f"hour{int(minutes)}")
+    (folder / "plan.toml").write_bytes((SAMPLE / "plan.toml").read_bytes())
+    threads = default_threads()
+    kwargs = TranscribeOptions().whisper_kwargs()
+    rows = {}
+    for name, cmd in (
+        ("listenwell transcribe", [LISTENWELL, "transcribe", str(folder), "--force"]),
+        ("listenwell report", [LISTENWELL, "report", str(folder)]),
+        ("bare sequential", [PY, "-c", BARE, str(long), json.dumps(kwargs), str(threads)]),
+        ("bare batched (8)", [PY, "-c", BARE, str(long), json.dumps({**kwargs, "batch_size": 8}), str(threads)]),
+    ):
+        wall, rss, _ = timed(cmd)
+        rows[name] = {"wall_s": round(wall, 1), "rtf": round(wall / dur, 4), "peak_rss_mb": rss}
+        print(f"  {name:24s} {wall:7.1f} s  x{wall / dur:.3f} real time  peak {rss} MB", flush=True)
+    job = rows["listenwell transcribe"]["wall_s"] + rows["listenwell report"]["wall_s"]
+    out = {"file_min": round(dur / 60, 1), "threads": threads, "runs": rows,
+           "interview_to_report_s": round(job, 1), "interview_to_report_rtf": round(job / dur, 4),
+           "vs_bare_sequential": round(job / rows["bare sequential"]["wall_s"], 3),
+           "target_s": TARGET_HOUR_S * minutes / 60}
+    verdict = "met" if job <= out["target_s"] else "NOT met"
+    print(f"  interview to report: {job:.0f} s for {dur / 60:.0f} min (x{job / dur:.3f}); "
+          f"{out['vs_bare_sequential']:.2f}x bare sequential; target {out['target_s']:.0f} s {verdict}", flush=True)
+    return out
+
+
 # ---- anti-hallucination settings --------------------------------------------------------
 def settings_study() -> dict:
     """Words invented in silence/noise, and WER, for candidate decoding settings."""
@@ -275,15 +317,16 @@ def settings_study() -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--rss-minutes", type=float, default=60)
+    ap.add_argument("--rss-minutes", type=float, default=120)
     ap.add_argument("--settings", action="store_true", help="also compare decoding settings")
-    ap.add_argument("--only", choices=["overhead", "wer", "rss", "settings"])
+    ap.add_argument("--hour-minutes", type=float, default=60)
+    ap.add_argument("--only", choices=["overhead", "wer", "hour", "rss", "settings"])
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     tempfile.tempdir = str(OUT)
     report = {}
     steps = {"overhead": lambda: overhead(args.rounds), "wer": librivox_wer,
-             "rss": lambda: peak_rss(args.rss_minutes)}
+             "hour": lambda: hour(args.hour_minutes), "rss": lambda: peak_rss(args.rss_minutes)}
     if args.settings or args.only == "settings":
         steps["settings"] = settings_study
     for name, step in steps.items():

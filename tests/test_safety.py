@@ -128,3 +128,12 @@ def test_a_damaged_interview_json_is_one_line_naming_the_field(tmp_path, meta, f
     assert "Traceback" not in r.output
     listed = runner.invoke(app, ["list", str(tmp_path)])  # listing goes on past it
     assert listed.exit_code == 0, listed.output
+
+
+def test_report_and_label_wait_for_no_one_either(tmp_path):
+    folder = _imported(tmp_path / "iv")
+    (folder / "transcript.json").write_text("{}")
+    with folder_lock(folder, "transcribe"):
+        for args in (["report", str(folder)], ["label", str(folder), "--swap"]):
+            r = runner.invoke(app, args)
+            assert r.exit_code == 75 and "in use by `listenwell transcribe`" in r.output, r.output
