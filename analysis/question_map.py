@@ -1,17 +1,23 @@
-"""Which planned question did the interviewer ask, and when?
+"""Which planned question did the interviewer ask, and when, and how sure is that?
 
 Two steps, both pure:
-1. `find_questions`: the interviewer's turns in question form ('?' from Whisper's
-   punctuation, or an interrogative opening such as "what", "could you", "walk me through":
-   listenwell.text.is_question, shared with the naming of speakers).
-2. `match_questions`: each asked question against each planned question by meaning
-   (lexical similarity with stemming and synonyms, plus wordllama embeddings when they
-   load), then an assignment that uses the conversation's structure instead of one bare
-   threshold: every planned question is matched at most once, best pairs first; a pair is
-   accepted when it is clearly similar, or when it is a mutual best match that stands out
-   from the asked question's runner-up. What is left over is a follow-up.
+1. `find_questions`: the interviewer's turns that ask something ('?' from Whisper's
+   punctuation, an interrogative opening such as "what", "could you", "walk me through",
+   or, in raw unpunctuated recogniser text, a question inside the sentence:
+   listenwell.text.asks). A short lead-in sentence with content ("I'm curious about
+   money.") is kept with the question that follows it.
+2. `match_questions`: every (ask, planned question) pair gets a calibrated probability
+   (question_score.py: two sentence encoders, word overlap, how much the pair stands out,
+   signs of a follow-up), then best pairs first, each planned question at most once: a
+   pair at or above `asked` is asked, one at or above `maybe` is a maybe (shown, never
+   counted as asked until the user confirms it), the rest are follow-ups. One ask may hold
+   two planned questions when two different clauses each match one confidently. Between
+   two confident matches, an ask may take the planned question that sits between them in
+   the plan when its own evidence is at least `in_order` (people follow their plan); never
+   across the whole plan.
 
-The parameters were measured on tests/data/paraphrases.toml (see bench/bench_report.py).
+The parameters were chosen by leave-one-plan-out cross-validation on tests/data/
+(bench/bench_mapping.py).
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from listenwell.analysis.lexical import LexicalScorer
+from listenwell.analysis.question_score import PairScores, pair_scores, probabilities, strip_names
 from listenwell.intervals import overlap
 from listenwell.records import INTERVIEWER, Transcript
-from listenwell.text import is_question, split_sentences
+from listenwell.text import asks, split_sentences, terms
 
 # ---- finding the interviewer's questions -------------------------------------------------
 
@@ -106,40 +113,59 @@ def find_questions(transcript: Transcript, interviewer: str = INTERVIEWER) -> li
         last = s
     asked = []
     for turn in turns:
-        qs = [s for s in turn if is_question(s.text)]
-        if qs:
-            asked.append(AskedQuestion(qs[0].start, turn[-1].end, " ".join(s.text for s in qs), [s.text for s in qs]))
+        k = [n for n, s in enumerate(turn) if asks(s.text)]
+        if not k:
+            continue
+        qs = [turn[n] for n in k]
+        texts = [s.text for s in qs]
+        lead = turn[k[0] - 1] if k[0] > 0 else None
+        if lead is not None and _is_lead_in(lead.text):  # "I'm curious about money. What do ... earn?"
+            texts[0] = f"{lead.text} {texts[0]}"
+        asked.append(AskedQuestion(qs[0].start, turn[-1].end, " ".join(s.text for s in qs), texts))
     return asked
+
+
+LEAD_IN_MAX_WORDS = 12
+
+
+def _is_lead_in(text: str) -> bool:
+    """A short sentence with something to say about the topic, not "Thanks, that's great." """
+    return len(text.split()) <= LEAD_IN_MAX_WORDS and bool(terms(text))
+
+
 
 
 # ---- matching asked questions to planned ones ----------------------------------------------
 
+ASKED, MAYBE, NOT_ASKED = "asked", "maybe", "not asked"
+
 
 @dataclass(frozen=True)
 class MatchParams:
-    """How sure a match must be; measured on the labelled set (bench/bench_report.py)."""
+    """How sure a match must be, as P(ask is the planned question); chosen by
+    leave-one-plan-out cross-validation (bench/bench_mapping.py)."""
 
-    method: str = "combined"  # "lexical", "embedding" or "combined"
-    weight: float = 0.9  # share of the embedding in the combined score
-    accept: float = 0.60  # accepted outright at or above this score
-    floor: float = 0.25  # a mutual best match is accepted down to this score ...
-    margin: float = 0.03  # ... when it beats the asked question's runner-up by this much
-    # An asked question that sits, in the conversation, between two matched questions and
-    # whose best remaining candidate is the planned question between them in the plan's
-    # order is accepted down to this score: people tend to follow their plan.
-    in_order_floor: float = 0.12
+    method: str = "combined"  # "combined" (sentence encoders + words) or "lexical"
+    asked: float = 0.4  # at or above: asked
+    maybe: float = 0.2  # at or above (and below `asked`): maybe
+    in_order: float = 0.1  # between two confident matches, in plan order: asked from here
 
 
 DEFAULT_PARAMS = MatchParams()
+LEXICAL_PARAMS = MatchParams(method="lexical")
 
 
-def strip_names(text: str, names: Sequence[str]) -> str:
-    """Text without the plan's names (company, people): they say where, not what is asked."""
-    for name in names:
-        for part in name.split():
-            if len(part) > 2:
-                text = re.sub(rf"\b{re.escape(part)}(?:'s)?\b", " ", text, flags=re.I)
-    return " ".join(text.split())
+@dataclass
+class Match:
+    planned: int | None  # index into the planned questions when asked, None = follow-up (or maybe)
+    score: float  # similarity of the ask's closest part to that planned question (or to the closest one)
+    confidence: float = 0.0  # P(the ask is `planned`, or `maybe`), calibrated
+    state: str = NOT_ASKED  # asked | maybe | not asked (a follow-up)
+    maybe: int | None = None  # the planned question it may be, when state is maybe
+    also: list[int] | None = None  # a second planned question asked in the same breath
+    also_confidence: list[float] | None = None
+    probs: list[float] | None = None  # P(the ask is each planned question)
+    scores: dict[int, float] | None = None  # similarity to the `also` questions
 
 
 def similarity(
@@ -148,97 +174,73 @@ def similarity(
     params: MatchParams = DEFAULT_PARAMS,
     names: Sequence[str] = (),
 ) -> tuple[np.ndarray, str]:
-    """Score matrix (asked x planned) in [0, 1] and the method actually used.
-
-    Each asked question is a list of its sentences; its score is the best of the whole
-    turn and each sentence alone, so small talk around a question does not dilute it.
-    """
-    from listenwell.analysis.embed import embedding_scores
-
-    variants, owner = [], []
-    for i, sents in enumerate(asked):
-        for text in ([" ".join(sents)] + list(sents)) if len(sents) > 1 else list(sents):
-            variants.append(strip_names(text, names))
-            owner.append(i)
-    planned = [strip_names(t, names) for t in planned]
-    lex = LexicalScorer(planned)
-    lexical = np.array([lex.scores(t) for t in variants]).reshape(len(variants), len(planned))
-    method = params.method
-    emb = embedding_scores(variants, planned) if method != "lexical" else None
-    if emb is None:
-        scores, method = lexical, "lexical"
-    elif method == "embedding":
-        scores = np.clip(emb, 0, 1)
-    else:
-        scores = params.weight * np.clip(emb, 0, 1) + (1 - params.weight) * lexical
-    out = np.zeros((len(asked), len(planned)))
-    for row, i in enumerate(owner):
-        out[i] = np.maximum(out[i], scores[row])
-    return out, method
+    """Similarity matrix (asked x planned) in [0, 1] (the best part of each ask, by the
+    sentence encoder, else by word overlap) and the method used. compare_match.py blends it."""
+    ps = pair_scores(asked, planned, names, params.method)
+    return ps.similarity, ps.method
 
 
-def assign(scores: np.ndarray, params: MatchParams = DEFAULT_PARAMS) -> list[int | None]:
-    """For each asked question, the planned question it asks (an index) or None.
-
-    Best pair first; each planned question and each asked question is used at most once.
-    Then questions left between two matches may take the planned question between them.
-    """
-    n_asked, n_planned = scores.shape if scores.size else (len(scores), 0)
-    result: list[int | None] = [None] * n_asked
-    if n_asked == 0 or n_planned == 0:
-        return result
-    s = scores.astype(float).copy()
-    free_rows, free_cols = set(range(n_asked)), set(range(n_planned))
-    while free_rows and free_cols:
-        sub = np.full_like(s, -np.inf)
-        rows, cols = sorted(free_rows), sorted(free_cols)
-        sub[np.ix_(rows, cols)] = s[np.ix_(rows, cols)]
-        i, j = np.unravel_index(int(np.argmax(sub)), s.shape)
-        best = sub[i, j]
-        if not np.isfinite(best) or best < params.floor:
+def assign(prob: np.ndarray, clause: np.ndarray | None = None, params: MatchParams = DEFAULT_PARAMS) -> list[Match]:
+    """States from probabilities (asks x planned): best pairs first; each planned question
+    at most once, each ask at most once but for a second, disjoint clause asked confidently."""
+    n_a, n_p = prob.shape if prob.size else (len(prob), 0)
+    out = [Match(None, 0.0) for _ in range(n_a)]
+    if not n_a or not n_p:
+        return out
+    taken: set[int] = set()
+    order = sorted(((float(prob[i, j]), i, j) for i in range(n_a) for j in range(n_p)), reverse=True)
+    for p, i, j in order:
+        if p < params.maybe:
             break
-        others = [sub[i, k] for k in cols if k != j and np.isfinite(sub[i, k])]
-        runner_up = max(others) if others else 0.0
-        if best >= params.accept or best - runner_up >= params.margin:
-            result[i] = int(j)
-            free_rows.discard(i)
-            free_cols.discard(j)
-        else:
-            s[i, j] = -np.inf  # not convincing: try the next pair
-    if params.in_order_floor < params.floor:
-        _fill_in_order(scores, result, params.in_order_floor)
-    return result
+        if j in taken:
+            continue
+        i = _earliest(prob, out, i, j, params.asked)
+        m = out[i]
+        if m.state == NOT_ASKED:
+            taken.add(j)
+            if p >= params.asked:
+                m.planned, m.state, m.confidence = j, ASKED, p
+            else:
+                m.maybe, m.state, m.confidence = j, MAYBE, p
+        elif (m.state == ASKED and p >= params.asked and clause is not None and m.planned is not None
+              and clause[i, j] >= 0 and clause[i, m.planned] >= 0 and clause[i, j] != clause[i, m.planned]
+              and not m.also):
+            taken.add(j)
+            m.also, m.also_confidence = [j], [p]
+    _fill_in_order(prob, out, taken, params)
+    return out
 
 
-def _fill_in_order(scores: np.ndarray, result: list[int | None], floor: float) -> None:
-    """Match leftover asked questions to planned ones that fit the plan's order around them."""
-    while True:
-        taken = {j for j in result if j is not None}
-        best: tuple[float, int, int] | None = None
-        for i, j0 in enumerate(result):
-            if j0 is not None:
-                continue
-            before = [j for j in result[:i] if j is not None]
-            after = [j for j in result[i + 1:] if j is not None]
-            lo = before[-1] if before else -1
-            hi = after[0] if after else scores.shape[1]
-            gap = [j for j in range(lo + 1, hi) if j not in taken]
-            if not gap:
-                continue
-            j = max(gap, key=lambda k: scores[i, k])
-            # the in-order candidate must also be this question's best free candidate overall
-            free = [k for k in range(scores.shape[1]) if k not in taken]
-            if scores[i, j] >= floor and scores[i, j] >= max(scores[i, k] for k in free) and (best is None or scores[i, j] > best[0]):
-                best = (float(scores[i, j]), i, j)
-        if best is None:
-            return
-        result[best[1]] = best[2]
+def _earliest(prob: np.ndarray, out: list[Match], i: int, j: int, asked: float) -> int:
+    """The first free ask that asks `j` confidently and likes it best: a planned question
+    comes before its follow-ups, which share its words."""
+    if prob[i, j] < asked:
+        return i
+    for k in range(i):
+        if out[k].state == NOT_ASKED and prob[k, j] >= asked and int(np.argmax(prob[k])) == j:
+            return k
+    return i
 
 
-@dataclass
-class Match:
-    planned: int | None  # index into the planned questions, None = follow-up
-    score: float  # similarity to that planned question (or to the closest one)
+def _fill_in_order(prob: np.ndarray, out: list[Match], taken: set[int], params: MatchParams) -> None:
+    """An ask between two confident matches a..b (in time) whose best free candidate is a
+    planned question between a and b in the plan is asked from `params.in_order`."""
+    if params.in_order >= params.asked:
+        return
+    anchors = [(i, m.planned) for i, m in enumerate(out) if m.state == ASKED and m.planned is not None]
+    for (i0, j0), (i1, j1) in zip(anchors, anchors[1:], strict=False):
+        between = [j for j in range(j0 + 1, j1) if j not in taken]
+        asks_between = [i for i in range(i0 + 1, i1) if out[i].state != ASKED]
+        if not between or not asks_between:
+            continue
+        for i in asks_between:
+            free = [j for j in range(prob.shape[1]) if j not in taken]
+            j = max(free, key=lambda k: prob[i, k]) if free else None
+            if j is not None and j in between and prob[i, j] >= params.in_order:
+                if out[i].maybe is not None:
+                    taken.discard(out[i].maybe)
+                out[i] = Match(j, out[i].score, float(prob[i, j]), ASKED)
+                taken.add(j)
 
 
 def match_questions(
@@ -255,11 +257,24 @@ def match_questions(
         return [], "none"
     if not planned:
         return [Match(None, 0.0) for _ in asked], "none"
-    scores, method = similarity(asked, planned, params, names)
-    if method == "lexical" and params.method != "lexical":
-        params = LEXICAL_PARAMS  # thresholds measured for the lexical scale
-    picks = assign(scores, params)
-    return [Match(j, float(scores[i, j] if j is not None else scores[i].max())) for i, j in enumerate(picks)], method
+    scores = pair_scores(asked, planned, names, params.method)
+    return match_scored(scores, params), scores.method
 
 
-LEXICAL_PARAMS = MatchParams(method="lexical", accept=0.60, floor=0.20, margin=0.03, in_order_floor=0.20)
+def match_scored(scores: PairScores, params: MatchParams = DEFAULT_PARAMS,
+                 coefficients: dict | None = None) -> list[Match]:
+    """The matches from measured pairs (for the bench: measure once, try many parameters)."""
+    if scores.method == "lexical" and params.method != "lexical":
+        params = LEXICAL_PARAMS  # thresholds chosen for the lexical model
+    prob = probabilities(scores, coefficients)
+    out = assign(prob, scores.clause, params)
+    for i, m in enumerate(out):
+        j = m.planned if m.planned is not None else m.maybe
+        m.score = float(scores.similarity[i, j] if j is not None else scores.similarity[i].max())
+        m.probs = [round(float(x), 4) for x in prob[i]]
+        m.scores = {j: float(scores.similarity[i, j]) for j in m.also or []}
+    return out
+
+
+__all__ = ["ASKED", "MAYBE", "NOT_ASKED", "AskedQuestion", "LexicalScorer", "Match", "MatchParams",
+           "find_questions", "match_questions", "sentences", "similarity", "strip_names"]

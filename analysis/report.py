@@ -28,11 +28,13 @@ from listenwell.analysis.findings import LONG_INTERVIEWER_S, findings
 from listenwell.analysis.question_fixes import decide, mark_decided, with_asks_at
 from listenwell.analysis.question_map import (
     DEFAULT_PARAMS,
+    MAYBE,
     MatchParams,
     find_questions,
     match_questions,
 )
 from listenwell.analysis.talk import TalkStats, longest_stretch, talk_stats
+from listenwell.analysis.themes import question_themes, theme_coverage
 from listenwell.corrected import Applied, corrected_transcript
 from listenwell.corrections import Corrections, fingerprint
 from listenwell.errors import UserError
@@ -78,7 +80,8 @@ def analyse(
     matches, decided = decide(asked, matches, planned, decisions)
     unheard = unheard_interviewer_speech(transcript)
     answers = answer_windows(transcript, asked, unheard, max(transcript.audio.duration_s, speech_end))
-    questions = mark_decided(question_table(planned, asked, matches, answers), decided)
+    themes, guessed = question_themes(planned)
+    questions = mark_decided(question_table(planned, asked, matches, answers, themes), decided)
     asks, followups = asks_and_followups(asked, matches, planned, answers)
     asked_order, skipped, priority_first = priority_order(questions)
 
@@ -88,13 +91,16 @@ def analyse(
         questions=questions,
         asked_order=asked_order,
         skipped=skipped,
+        maybe=[q.id for q in questions if q.state == MAYBE],
         followups=followups,
         asked=asks,
         time_budget=time_budget(speech_start, speech_end, plan.minutes if plan else None, questions),
         stats=statistics(ts, len(asked), duration),
         interruption_times=[round(t, 2) for t in ts.interruptions],
         priority_first=priority_first if planned else None,
-        mapping=Mapping(method=method, questions_found=len(asked)),
+        mapping=Mapping(method=method, questions_found=len(asked),
+                        asked_from=params.asked if planned else None, maybe_from=params.maybe if planned else None),
+        themes=theme_coverage(questions, guessed, transcript) if planned else {},
         speakers=transcript.speakers,
         findings=[],
         unheard_interviewer_s=[round(t, 2) for t in unheard],

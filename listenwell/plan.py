@@ -41,7 +41,12 @@ INTERVIEW_KEYS = {
     "consent_statement": str,
     "target_share": (int, float),
 }
-QUESTION_KEYS = {"id": str, "text": str, "priority": int}
+QUESTION_KEYS = {"id": str, "text": str, "priority": int, "theme": str}
+# What a question is about. An informational interview should leave you with a clear idea
+# of the job's duties, its working conditions and the prospects of the profession (the
+# ESSENTIAL_THEMES); path, advice and network are the other usual themes.
+THEMES = ("duties", "conditions", "prospects", "path", "advice", "network")
+ESSENTIAL_THEMES = ("duties", "conditions", "prospects")
 
 
 @dataclass
@@ -49,6 +54,7 @@ class Question:
     id: str
     text: str
     priority: int  # 1 = most important
+    theme: str | None = None  # one of THEMES, or None when the plan does not say
 
 
 @dataclass
@@ -171,7 +177,7 @@ def _read_questions(plan: Plan, questions: object, lines: list[str], err: ErrorS
         for key in q:
             if key not in QUESTION_KEYS:
                 err(_line_of(lines, rf"^\s*{re.escape(key)}\s*=", after=qline),
-                    f"unknown key '{key}' in question {i + 1} (known: id, text, priority)")
+                    f"unknown key '{key}' in question {i + 1} (known: id, text, priority, theme)")
         text = q.get("text")
         if not isinstance(text, str) or not text.strip():
             err(qline, f"question {i + 1} has no text")
@@ -191,11 +197,18 @@ def _read_questions(plan: Plan, questions: object, lines: list[str], err: ErrorS
             err(_line_of(lines, r"^\s*priority\s*=", after=qline),
                 f"question {i + 1}: priority must be a whole number from 1 (most important)")
             continue
-        plan.questions.append(Question(id=qid, text=" ".join(text.split()), priority=priority))
+        theme = q.get("theme")
+        if theme is not None and (not isinstance(theme, str) or theme.strip().lower() not in THEMES):
+            err(_line_of(lines, r"^\s*theme\s*=", after=qline),
+                f"question {i + 1}: theme must be one of {', '.join(THEMES)}")
+            continue
+        plan.questions.append(Question(id=qid, text=" ".join(text.split()), priority=priority,
+                                       theme=theme.strip().lower() if theme else None))
     if not questions:
         err(None, "the plan has no questions; add [[questions]] tables (see `listenwell plan new`)")
 
 
+_THEME_TAG = re.compile(r"\s\[([A-Za-z]+)\]\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\[[ xX]\]\s+)")
 _META = re.compile(r"^\s*(interviewee|interviewer|role|company|level|minutes|date)\s*:\s*(.+?)\s*$", re.I)
 
@@ -227,9 +240,16 @@ def parse_text_plan(text: str, name: str = "plan.md") -> tuple[Plan | None, list
                 setattr(plan, key, value)
             continue
         question = _BULLET.sub("", line).strip()
+        theme = _THEME_TAG.search(question)  # "What does a typical day look like? [duties]"
+        if theme:
+            if theme.group(1).lower() not in THEMES:
+                errors.append(f"{name}:{n}: theme [{theme.group(1)}] must be one of {', '.join(THEMES)}")
+                continue
+            question = question[: theme.start()].rstrip()
         if question:
             k = len(plan.questions) + 1
-            plan.questions.append(Question(id=f"q{k}", text=question, priority=k))
+            plan.questions.append(Question(id=f"q{k}", text=question, priority=k,
+                                           theme=theme.group(1).lower() if theme else None))
     if not plan.questions:
         errors.append(f"{name}: the plan has no questions; write one question per line")
     return (None if errors else plan), errors
@@ -248,6 +268,8 @@ STARTER_PLAN = '''\
 # An informational interview plan for listenwell.
 # Ask the most important questions first (priority 1), keep to the time you promised,
 # and let the interviewee do the talking.
+# Each question may carry a theme: duties, conditions, prospects (the three an
+# informational interview is for: the report says which were covered), path, advice, network.
 
 [interview]
 interviewee = "Morgan Lee"          # who you are talking to
@@ -263,34 +285,41 @@ minutes = 20                        # the time you promised them
 id = "day"
 text = "What does a typical day look like in your role?"
 priority = 1
+theme = "duties"
 
 [[questions]]
 id = "path"
 text = "How did you get into this field, and how would you get in today?"
 priority = 1
+theme = "path"
 
 [[questions]]
 id = "conditions"
 text = "What are the working conditions like: hours, pressure, flexibility, travel?"
 priority = 2
+theme = "conditions"
 
 [[questions]]
 id = "likes"
 text = "What do you enjoy most about the work, and what do you find hardest?"
 priority = 2
+theme = "duties"
 
 [[questions]]
 id = "future"
 text = "Where do you see the profession going in the next five years?"
 priority = 2
+theme = "prospects"
 
 [[questions]]
 id = "skills"
 text = "Which skills or experience matter most for someone starting out?"
 priority = 3
+theme = "advice"
 
 [[questions]]
 id = "referrals"
 text = "Who else would you suggest I talk to?"
 priority = 3
+theme = "network"
 '''

@@ -90,6 +90,10 @@ class Followup:
     text: str
     at_s: float
     answer_s: float | None
+    # (+) a follow-up that may be a planned question (state "maybe" on that question):
+    # its id and P(it is that question); shown, not counted, until the user decides
+    maybe: str | None = None
+    confidence: float | None = None
 
 
 @dataclass(kw_only=True)
@@ -102,6 +106,25 @@ class AskEntry:
     planned: str | None  # the planned question's id, None for a follow-up
     score: float
     answer_s: float
+    state: str = "follow-up"  # (+) asked (a planned question), maybe, follow-up
+    confidence: float | None = None  # (+) P(the ask is `planned`, or `maybe`)
+    maybe: str | None = None  # (+) the planned question it may be (state maybe)
+    also: list[str] = field(default_factory=list)  # (+) more planned ids asked in the same breath
+
+
+@dataclass(kw_only=True)
+class ThemeCoverage:
+    """(+) One theme of the interview: asked about, and talked about in the answers."""
+
+    essential: bool  # duties, conditions and prospects: what an informational interview is for
+    planned: list[str] = field(default_factory=list)  # planned ids with this theme
+    asked: list[str] = field(default_factory=list)  # of those, asked (state asked)
+    maybe: list[str] = field(default_factory=list)  # of those, maybe asked
+    guessed: list[str] = field(default_factory=list)  # planned ids whose theme the plan did not give
+    covered_in_answers: bool = False  # the interviewee's answers talked about it
+    answer_terms: list[str] = field(default_factory=list)  # the words that showed it, most frequent first
+    answer_at_s: list[float] = field(default_factory=list)  # where (up to 3 times)
+    covered: bool = False  # asked, or covered in the answers
 
 
 @dataclass(kw_only=True)
@@ -134,6 +157,8 @@ class Mapping:
 
     method: str = "none"  # combined, lexical (fallback) or none
     questions_found: int = 0
+    asked_from: float | None = None  # P at or above which a match is "asked"
+    maybe_from: float | None = None  # ... and "maybe"
 
 
 @dataclass(kw_only=True)
@@ -155,7 +180,8 @@ class Report:
     talk: Talk
     questions: list[QuestionResult]
     asked_order: list[str]  # planned ids in the order asked
-    skipped: list[str]
+    skipped: list[str]  # planned ids not asked, maybes included (they are not counted as asked)
+    maybe: list[str] = field(default_factory=list)  # (+) of `skipped`, those that may have been asked
     followups: list[Followup]
     asked: list[AskEntry] = field(default_factory=list)  # (+)
     time_budget: TimeBudget
@@ -163,6 +189,7 @@ class Report:
     interruption_times: list[float] = field(default_factory=list)  # (+)
     priority_first: bool | None  # None without a plan or without priority-1 asks
     mapping: Mapping = field(default_factory=Mapping)  # (+)
+    themes: dict[str, ThemeCoverage] = field(default_factory=dict)  # (+) theme -> coverage
     speakers: dict[str, Any] = field(default_factory=dict)  # (+) transcript.json's block
     findings: list[str]
     unheard_interviewer_s: list[float] = field(default_factory=list)  # (+)

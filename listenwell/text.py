@@ -141,10 +141,10 @@ def split_sentences(text: str) -> list[str]:
 
 _OPENING = re.compile(
     r"^(?:[^,.?!]{1,30},\s+)?"  # a short lead-in: "One last thing, is there ..."
-    r"(?:(?:and|so|but|also|okay|ok|now|then|well|right|alright|oh|great|sure|cool)[,.]?\s+)*"
+    r"(?:(?:and|so|but|also|okay|ok|now|then|well|right|alright|oh|great|sure|cool|um|uh|erm|like)[,.]?\s+)*"
     r"(?:what|what's|whats|how|how's|why|when|where|who|who's|which|whose|"
     r"could you|can you|would you|will you|do you|did you|does|did|is there|are there|"
-    r"is it|are you|were you|was it|have you|has|had you|should i|would it|"
+    r"is it|are you|were you|was it|was that|is that|have you|has|had you|should i|would it|"
     r"tell me|walk me through|take me through|talk me through|describe|"
     r"i'm curious|i am curious|i wonder|i was wondering|i'd love to hear|any advice)\b",
     re.I,
@@ -169,3 +169,92 @@ def is_question(sentence: str) -> bool:
         return False
     t = t.lstrip("\"'-– ")
     return t.endswith("?") or bool(_OPENING.match(t) or _LEAD_IN_INVERSION.match(t))
+
+
+# ---- speech as a recogniser writes it: no punctuation, fillers, follow-ups ---------------
+
+# A recogniser's usual mishearing of interview words ("carrier" for "career"), and spoken
+# contractions written without an apostrophe, put right before questions are compared.
+_SPOKEN = {"carrier": "career", "carriers": "careers", "whats": "what's", "hows": "how's",
+           "im": "I'm", "dont": "don't", "didnt": "didn't", "wanna": "want to", "gonna": "going to"}
+_FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|hmm+|you know|i mean|kind of like|like,)\s*", re.I)
+
+
+def spoken_clean(text: str) -> str:
+    """The text without fillers ("um", "you know"), with misheard interview words put right."""
+    text = _FILLER_RUN.sub(" ", text)
+    words = [_SPOKEN.get(w.lower(), w) for w in text.split()]
+    return " ".join(words)
+
+
+_AUX = r"(?:is|are|was|were|do|does|did|can|could|would|will|have|has|had|should|shall)"
+# A question inside unpunctuated speech: an interrogative followed by what makes it one
+# ("how long", "what do", "who else"), an inverted auxiliary at a clause start ("and is
+# automation going to..."), or a request ("tell me", "walk me through").
+_CUE = re.compile(
+    r"\b(?:what(?:'s|s)?\s+(?:do|does|did|is|are|was|were|would|should|could|can|will|kind|sort|made|makes|"
+    r"happens|happened|drew|got|gets|keeps|part|skills?|advice|your|the|a|an|you|that|it|this|there)|"
+    r"(?:is|are|was|were|does|do|did)\s+(?:it|that|there)\s+\w+|do you think|would you say|"
+    rf"how\s+(?:{_AUX[3:-1]}|long|much|many|often|bad|hard|tough|big|come|so)|"
+    rf"why\s+(?:{_AUX[3:-1]})|where\s+(?:{_AUX[3:-1]})|when\s+(?:{_AUX[3:-1]})\s+(?:you|it|that|the)|"
+    r"who\s+(?:else|{aux})|which\s+\w+(?:\s+\w+)?\s+(?:{aux})|which\s+(?:of|one|{aux})|"
+    r"tell me|walk me through|take me through|talk me through|i'?m curious|i was wondering|i wonder|"
+    r"any (?:advice|tips|idea)|anyone else|anybody else)\b".replace("{aux}", _AUX[3:-1]),
+    re.I,
+)
+_CLAUSE_START = r"(?:^|\b(?:and|so|but|okay|ok|right|alright|well|then|also|now|oh)\s+)"
+_INVERSION = re.compile(rf"{_CLAUSE_START}{_AUX}\s+(?:you|there|it|that|this|they|people|we|i|he|she|the|a|an|ai|\w+ing)\b", re.I)
+
+
+def asks(sentence: str) -> bool:
+    """Whether an interviewer sentence asks something: is_question, or, in text without
+    end punctuation (raw recogniser output), a question somewhere inside it."""
+    if is_question(sentence):
+        return True
+    t = sentence.strip()
+    if not t or t[-1] in ".!" or len(t.split()) < MIN_QUESTION_WORDS + 1:
+        return False
+    return bool(_CUE.search(t) or _INVERSION.search(spoken_clean(t)))
+
+
+_SPLIT = re.compile(
+    r"(?:\?\s+|,?\s+\b(?:and|also|plus|or)\s+(?=(?:what|what's|which|how|why|where|when|who|would|could|do|does|did|is|are|can)\b))",
+    re.I,
+)
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence cut where a second question starts ("what do they earn, and which skills
+    matter?"); each part has at least three words, else the sentence is one clause."""
+    parts = [p.strip(" ,") for p in _SPLIT.split(sentence) if p and p.strip(" ,")]
+    if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
+        return [sentence]
+    return parts
+
+
+# A question about what was just said: "Was that paid?", "you mentioned...", "...after that?"
+_FOLLOWUP_CUES = [
+    re.compile(rf"^(?:\W*(?:and|so|but|oh|okay|ok|right|um|uh|well|wow|really)\W+)*{_AUX}\s+(?:that|this|it|those|these|they|he|she)\b", re.I),
+    re.compile(r"\byou (?:mentioned|said|talked about|brought up|were saying|described)\b", re.I),
+    re.compile(r"\b(?:earlier|in the end|what happened|how so|for example|the same|that one|this one|at the time|"
+               r"after that|before that|back then)\b", re.I),
+    re.compile(r"\b(?:that|it|them|those|then|there|one)\W*$", re.I),
+]
+
+
+_LOGISTICS = re.compile(
+    r"\b(?:could|can|may|might) i (?!ask\b|get into\b|break into\b|start\b)\w+|"
+    r"\bwould (?:it|you) (?:be (?:ok|okay|all right|alright)|mind)\b|\bis it (?:still )?(?:ok|okay|all right|alright)\b|"
+    r"\bcan you hear me\b|\blet you go\b", re.I)
+
+
+def logistics(sentence: str) -> bool:
+    """The interviewer asking about their own next step or the call itself ("Could I send
+    you my portfolio?", "Would you mind if I mention your name?", "Can you hear me?")."""
+    return bool(_LOGISTICS.search(sentence))
+
+
+def followup_cues(sentence: str) -> int:
+    """How many signs that a question asks about the previous answer (0..4)."""
+    t = spoken_clean(sentence).strip()
+    return sum(1 for cue in _FOLLOWUP_CUES if cue.search(t))

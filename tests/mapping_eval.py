@@ -1,8 +1,16 @@
-"""Measure question mapping on a labelled set (tests/data/paraphrases.toml).
+"""Measure question mapping on the labelled interviews (tests/data/paraphrases*.toml).
 
-Each plan in the set comes with the questions an interviewer asked, in order, labelled with
-the planned question's id, or "" for follow-ups and small talk. Used by the accuracy test
-and by bench/bench_report.py, which also calibrates MatchParams here.
+Each plan comes with one or more interviews: the interviewer's lines in order, each
+labelled with the planned id it asks ("a+b": two at once), "" for a follow-up or small
+talk question, "-" for a statement. An interview becomes a transcript (the interviewee
+answers between the lines, from a pool of neutral answers, some with rhetorical
+questions), goes through the real detector (question_map.find_questions) and matcher, and
+is scored per planned question (asked / not asked, at the right line), per follow-up, and
+for the order. Conditions: the lines as written ("clean"), or as a recogniser gives raw
+speech ("recogniser": lowercase, no punctuation, fillers, "carrier" for "career").
+
+Used by tests/test_question_map.py and bench/bench_mapping.py, which also fits the model
+and chooses the thresholds leave-one-plan-out (`cross_validate`).
 """
 
 from __future__ import annotations
@@ -10,17 +18,35 @@ from __future__ import annotations
 import itertools
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from listenwell.analysis.question_map import MatchParams, assign, similarity
+from listenwell.analysis.question_map import ASKED, MatchParams, find_questions, match_scored
+from listenwell.analysis.question_score import (
+    FEATURES,
+    PairScores,
+    design,
+    fit_logistic,
+    pair_scores,
+)
+from listenwell.records import INTERVIEWEE, INTERVIEWER
+from samples.script import timed_script, transcript_from_script
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+DATA = Path(__file__).parent / "data"
+LABELLED = [DATA / "paraphrases.toml", DATA / "paraphrases_spoken.toml"]
+
+
+@dataclass
+class Interview:
+    lines: list[str]
+    labels: list[str]  # planned id, "a+b", "" (follow-up question) or "-" (a statement)
 
 
 @dataclass
@@ -28,110 +54,267 @@ class LabelledPlan:
     name: str
     ids: list[str]
     texts: list[str]
-    asked: list[str]
-    labels: list[str]  # planned id or "" (not a planned question)
+    themes: list[str]
+    interviews: list[Interview]
+
+
+def load_labelled(paths: list[Path] | Path = LABELLED) -> list[LabelledPlan]:
+    out = []
+    for path in [paths] if isinstance(paths, Path) else paths:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        for p in data["plans"]:
+            lists = p.get("interviews") or [p["asked"]]
+            out.append(LabelledPlan(p["name"], [q[0] for q in p["questions"]], [q[1] for q in p["questions"]],
+                                    [q[2] if len(q) > 2 else "" for q in p["questions"]],
+                                    [Interview([a[0] for a in x], [a[1] for a in x]) for x in lists]))
+    return out
+
+
+def counts(plans: list[LabelledPlan]) -> dict[str, int]:
+    labels = [lab for p in plans for iv in p.interviews for lab in iv.labels]
+    return {"plans": len(plans), "interviews": sum(len(p.interviews) for p in plans),
+            "paraphrases": sum(len(lab.split("+")) for lab in labels if lab not in ("", "-")),
+            "two_in_one": sum(1 for lab in labels if "+" in lab),
+            "followups": labels.count(""), "statements": labels.count("-")}
+
+
+# ---- conditions -------------------------------------------------------------------------
+
+ANSWERS = [
+    "Well, it really depends on the week, but most of my time goes to the people I work with.",
+    "Honestly it took me a while to figure that out. I tried a few things before it clicked.",
+    "Why do I stay? Because the work matters, and I like the people around me.",
+    "That's a good one. It changes a lot from place to place, so take my answer with a pinch of salt.",
+    "We had a tough year, to be honest, but things are settling down now.",
+    "I'd say it's about half and half, and it gets busier towards the end of the year.",
+    "You know what surprised me? How much of it is communication rather than technical work.",
+    "It was a slow start. My first manager gave me a lot of room, which helped.",
+]
+
+
+def recogniser(text: str, k: int) -> str:
+    """A line as a recogniser may write raw speech: lowercase, no punctuation, a filler now
+    and then, "carrier" for "career"."""
+    t = re.sub(r"[^\w\s']", " ", text.lower())
+    t = re.sub(r"\bcareer", "carrier", t)
+    t = " ".join(t.split())
+    filler = ("um ", "", "so uh ", "", "okay ")[k % 5]
+    return filler + t
+
+
+def transcript_of(iv: Interview, condition: str = "clean"):
+    """The interview as a transcript (with answers), and each line's (start, end)."""
+    script = []
+    for k, line in enumerate(iv.lines):
+        script.append((INTERVIEWER, recogniser(line, k) if condition == "recogniser" else line))
+        answer = ANSWERS[k % len(ANSWERS)]
+        script.append((INTERVIEWEE, recogniser(answer, k + 1) if condition == "recogniser" else answer))
+    timed = timed_script(script)
+    return transcript_from_script(timed), [(s, e) for spk, _, s, e in timed if spk == INTERVIEWER]
+
+
+@dataclass
+class Measured:
+    """One interview through the detector, with its pairs measured once."""
+
+    plan: LabelledPlan
+    interview: Interview
+    line_of_ask: list[int]  # each detected ask's line (-1: none)
+    scores: PairScores
+
+
+def measure(plan: LabelledPlan, iv: Interview, condition: str = "clean", method: str = "combined",
+            transcript=None, spans=None) -> Measured:
+    if transcript is None:
+        transcript, spans = transcript_of(iv, condition)
+    asked = find_questions(transcript)
+    line_of = []
+    for a in asked:
+        hit = [k for k, (s, e) in enumerate(spans) if s - 0.3 <= a.start <= e + 0.3]
+        line_of.append(hit[0] if hit else -1)
+    return Measured(plan, iv, line_of, pair_scores([a.sentences for a in asked], plan.texts, (), method))
+
+
+def measure_all(plans: list[LabelledPlan], condition: str = "clean", method: str = "combined") -> list[Measured]:
+    return [measure(p, iv, condition, method) for p in plans for iv in p.interviews]
+
+
+# ---- scoring ------------------------------------------------------------------------------
 
 
 @dataclass
 class Score:
-    correct: int = 0
-    total: int = 0
-    paraphrases_right: int = 0
-    paraphrases: int = 0
-    distractors_right: int = 0
-    distractors: int = 0
-    ranked_first: int = 0  # paraphrases whose best-scoring planned question is the right one
+    planned_right: int = 0
+    planned: int = 0
+    not_asked: int = 0
+    false_asked: int = 0
+    missed: int = 0  # asked but reported not asked (or maybe)
+    maybes: int = 0
+    maybe_right: int = 0  # maybes that were really that question
+    followups: int = 0  # labelled follow-up questions
+    followups_found: int = 0
+    reported_followups: int = 0
+    reported_right: int = 0
+    interviews: int = 0
+    order_right: int = 0
+    lines_right: int = 0
+    lines: int = 0
+    per_plan: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
+        return self.planned_right / self.planned if self.planned else 0.0
+
+    @property
+    def false_asked_rate(self) -> float:
+        return self.false_asked / self.not_asked if self.not_asked else 0.0
+
+    @property
+    def followup_recall(self) -> float:
+        return self.followups_found / self.followups if self.followups else 1.0
+
+    @property
+    def followup_precision(self) -> float:
+        return self.reported_right / self.reported_followups if self.reported_followups else 1.0
+
+    @property
+    def order(self) -> float:
+        return self.order_right / self.interviews if self.interviews else 0.0
 
     def add(self, other: Score) -> None:
         for f in self.__dataclass_fields__:
-            setattr(self, f, getattr(self, f) + getattr(other, f))
+            if f == "per_plan":
+                for k, (a, b) in other.per_plan.items():
+                    x, y = self.per_plan.get(k, (0, 0))
+                    self.per_plan[k] = (x + a, y + b)
+            else:
+                setattr(self, f, getattr(self, f) + getattr(other, f))
+
+    def worst_plan(self) -> tuple[str, float]:
+        name, (a, b) = min(self.per_plan.items(), key=lambda kv: kv[1][0] / max(1, kv[1][1]))
+        return name, a / max(1, b)
 
     def line(self) -> str:
-        return (f"accuracy {self.accuracy:.3f} ({self.correct}/{self.total}); paraphrases "
-                f"{self.paraphrases_right}/{self.paraphrases} (ranked first {self.ranked_first}); "
-                f"follow-ups/small talk {self.distractors_right}/{self.distractors}")
+        worst, acc = self.worst_plan() if self.per_plan else ("-", 0.0)
+        return (f"planned right {self.accuracy:.3f} ({self.planned_right}/{self.planned}), worst plan {acc:.2f} ({worst}); "
+                f"false asked {self.false_asked_rate:.3f} ({self.false_asked}/{self.not_asked}); "
+                f"follow-ups recall {self.followup_recall:.3f} ({self.followups_found}/{self.followups}) "
+                f"precision {self.followup_precision:.3f} ({self.reported_right}/{self.reported_followups}); "
+                f"order {self.order:.3f} ({self.order_right}/{self.interviews}); maybe {self.maybe_right}/{self.maybes} right")
 
 
-def load_labelled(path: Path) -> list[LabelledPlan]:
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return [
-        LabelledPlan(p["name"], [q[0] for q in p["questions"]], [q[1] for q in p["questions"]],
-                     [a[0] for a in p["asked"]], [a[1] for a in p["asked"]])
-        for p in data["plans"]
-    ]
-
-
-def without_punctuation(plans: list[LabelledPlan]) -> list[LabelledPlan]:
-    """The asks as a speech recogniser may give them: lowercase, no '?' or commas."""
-    return [replace(p, asked=[re.sub(r"[^\w\s']", "", a).lower() for a in p.asked]) for p in plans]
-
-
-def score_matrix(plan: LabelledPlan, params: MatchParams) -> tuple[np.ndarray, str]:
-    return similarity([[a] for a in plan.asked], plan.texts, params)
-
-
-def evaluate_scores(plan: LabelledPlan, scores: np.ndarray, params: MatchParams) -> Score:
-    picks = assign(scores, params)
-    sc = Score()
-    for i, label in enumerate(plan.labels):
-        got = plan.ids[picks[i]] if picks[i] is not None else ""
-        sc.total += 1
-        sc.correct += got == label
-        if label:
-            sc.paraphrases += 1
-            sc.paraphrases_right += got == label
-            sc.ranked_first += plan.ids[int(np.argmax(scores[i]))] == label
+def score_interview(m: Measured, params: MatchParams, coefficients: dict | None = None) -> Score:
+    plan, iv = m.plan, m.interview
+    matches = match_scored(m.scores, params, coefficients)
+    truth: dict[str, int] = {}
+    for k, lab in enumerate(iv.labels):
+        for x in lab.split("+") if lab not in ("", "-") else []:
+            truth.setdefault(x, k)
+    got: dict[str, int] = {}
+    sc = Score(interviews=1)
+    line_state = {}
+    for k, match in zip(m.line_of_ask, matches, strict=True):
+        ids = [plan.ids[j] for j in ([match.planned] if match.planned is not None else []) + (match.also or [])]
+        for x in ids:
+            got.setdefault(x, k)
+        line_state[k] = ids
+        if match.state != ASKED:
+            sc.reported_followups += 1
+            sc.reported_right += k >= 0 and iv.labels[k] == ""
+        if match.maybe is not None:
+            sc.maybes += 1
+            sc.maybe_right += k >= 0 and plan.ids[match.maybe] in iv.labels[k].split("+")
+    for k, lab in enumerate(iv.labels):
+        if lab == "":
+            sc.followups += 1
+            sc.followups_found += k in line_state and not line_state[k]
+        if lab != "-":
+            want = [] if lab == "" else sorted(lab.split("+"))
+            sc.lines += 1
+            sc.lines_right += sorted(line_state.get(k, [])) == want
+    for qid in plan.ids:
+        sc.planned += 1
+        if qid in truth:
+            right = qid in got and qid in iv.labels[got[qid]].split("+")
+            sc.missed += qid not in got
         else:
-            sc.distractors += 1
-            sc.distractors_right += got == ""
+            sc.not_asked += 1
+            right = qid not in got
+            sc.false_asked += qid in got
+        sc.planned_right += right
+    sc.per_plan = {plan.name: (sc.planned_right, sc.planned)}
+    rank = {qid: j for j, qid in enumerate(plan.ids)}
+    sc.order_right = int(sorted(truth, key=lambda x: (truth[x], rank[x])) == sorted(got, key=lambda x: (got[x], rank[x])))
     return sc
 
 
-def evaluate(plans: list[LabelledPlan], params: MatchParams) -> tuple[Score, str]:
-    total, method = Score(), ""
-    for plan in plans:
-        scores, method = score_matrix(plan, params)
-        total.add(evaluate_scores(plan, scores, params))
-    return total, method
+def evaluate(measured: list[Measured], params: MatchParams, coefficients: dict | None = None) -> Score:
+    total = Score()
+    for m in measured:
+        total.add(score_interview(m, params, coefficients))
+    return total
+
+
+# ---- fitting and choosing thresholds, leave one plan out -----------------------------------
+
+
+def training_pairs(measured: list[Measured]) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for m in measured:
+        f = design(m.scores.features, m.scores.method)
+        for i, k in enumerate(m.line_of_ask):
+            labels = m.interview.labels[k].split("+") if k >= 0 else []
+            for j, qid in enumerate(m.plan.ids):
+                xs.append(f[i, j])
+                ys.append(1.0 if qid in labels else 0.0)
+    return np.array(xs), np.array(ys)
+
+
+def fit(measured: list[Measured], method: str) -> dict[str, tuple[float, ...]]:
+    x, y = training_pairs(measured)
+    return {method: tuple(float(round(b, 3)) for b in fit_logistic(x, y))}
 
 
 GRID = {
-    "accept": [0.35, 0.40, 0.45, 0.50, 0.55, 0.60],
-    "floor": [0.10, 0.15, 0.20, 0.25, 0.30],
-    "margin": [0.0, 0.03, 0.06, 0.10, 0.15],
-    "in_order_floor": [0.08, 0.12, 0.16, 1.0],  # 1.0: the rule is off
+    "asked": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+    "maybe": [0.1, 0.15, 0.2, 0.3],
+    "in_order": [0.05, 0.1, 0.15, 0.2, 0.3, 1.0],  # 1.0: the rule is off
 }
+FALSE_ASKED_COST = 2.0  # a false "asked" hides a skipped question: worse than a miss
 
 
-def calibrate(plans: list[LabelledPlan], base: MatchParams, weights: list[float] | None = None) -> tuple[MatchParams, Score]:
-    """The grid point with the best accuracy on `plans` (ties: the most conservative)."""
+def objective(sc: Score) -> float:
+    return sc.planned_right - FALSE_ASKED_COST * sc.false_asked + 0.5 * (sc.followups_found + sc.reported_right)
+
+
+def calibrate(measured: list[Measured], method: str = "combined") -> tuple[MatchParams, dict, Score]:
+    """The model fitted on `measured` and the grid point with the best objective there."""
+    coefficients = fit(measured, method)
     best: tuple[float, MatchParams, Score] | None = None
-    for w in weights or [base.weight]:
-        p0 = replace(base, weight=w)
-        cached = [(plan, score_matrix(plan, p0)[0]) for plan in plans]
-        grid = itertools.product(GRID["accept"], GRID["floor"], GRID["margin"], GRID["in_order_floor"])
-        for accept, floor, margin, in_order in grid:
-            if floor > accept:
-                continue
-            p = replace(p0, accept=accept, floor=floor, margin=margin, in_order_floor=min(in_order, floor))
-            sc = Score()
-            for plan, s in cached:
-                sc.add(evaluate_scores(plan, s, p))
-            key = sc.accuracy
-            if best is None or key >= best[0] - 1e-9:  # ties: the later, stricter point
-                best = (key, p, sc)
+    for asked, maybe, in_order in itertools.product(GRID["asked"], GRID["maybe"], GRID["in_order"]):
+        if maybe >= asked:
+            continue
+        p = MatchParams(method=method, asked=asked, maybe=maybe, in_order=min(in_order, asked))
+        sc = evaluate(measured, p, coefficients)
+        if best is None or objective(sc) > best[0] + 1e-9:
+            best = (objective(sc), p, sc)
     assert best is not None
-    return best[1], best[2]
+    return best[1], coefficients, best[2]
 
 
-def cross_validate(plans: list[LabelledPlan], base: MatchParams, weights: list[float] | None = None) -> Score:
-    """Leave one plan out: calibrate on the others, score the held-out plan."""
-    total = Score()
-    for k, held in enumerate(plans):
-        params, _ = calibrate(plans[:k] + plans[k + 1:], base, weights)
-        total.add(evaluate_scores(held, score_matrix(held, params)[0], params))
-    return total
+def cross_validate(measured: list[Measured], method: str = "combined",
+                   others: dict[str, list[Measured]] | None = None) -> tuple[Score, dict[str, Score]]:
+    """Leave one plan out: fit and choose on the other plans, score the held-out plan's
+    interviews (in this condition, and in each of `others`, measured the same way)."""
+    total, total_others = Score(), {k: Score() for k in (others or {})}
+    for name in sorted({m.plan.name for m in measured}):
+        train = [m for m in measured if m.plan.name != name]
+        params, coefficients, _ = calibrate(train, method)
+        total.add(evaluate([m for m in measured if m.plan.name == name], params, coefficients))
+        for k, ms in (others or {}).items():
+            total_others[k].add(evaluate([m for m in ms if m.plan.name == name], params, coefficients))
+    return total, total_others
+
+
+__all__ = ["FEATURES", "LABELLED", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "counts",
+           "cross_validate", "evaluate", "load_labelled", "measure", "measure_all", "replace", "transcript_of"]

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import numpy as np
 import pytest
-from mapping_eval import evaluate, load_labelled
+from mapping_eval import counts, evaluate, load_labelled, measure_all
 
 from listenwell.analysis import embed
 from listenwell.analysis.question_map import (
+    ASKED,
     DEFAULT_PARAMS,
     LEXICAL_PARAMS,
+    MAYBE,
+    MatchParams,
     assign,
     find_questions,
     match_questions,
@@ -22,48 +24,113 @@ from listenwell.records import INTERVIEWER as ER
 from listenwell.text import is_question, terms
 from samples.script import timed_script, transcript_from_script
 
-LABELLED = Path(__file__).parent / "data" / "paraphrases.toml"
-
-# Measured on the labelled set (bench/bench_report.py): combined 0.808, lexical 0.677.
-# The thresholds below leave a margin of about 0.05 for harmless changes.
-MIN_ACCURACY = {"combined": 0.77, "lexical": 0.62}
+# Measured in-sample with the shipped model (bench/bench_mapping.py; leave-one-plan-out
+# numbers in docs/report.md): planned questions right 0.90 (clean text). The floor below
+# leaves room for harmless changes.
+MIN_PLANNED_RIGHT = {"combined": 0.86, "lexical": 0.70}
 
 
 def test_labelled_set_is_big_enough():
-    plans = load_labelled(LABELLED)
-    paraphrases = sum(1 for p in plans for label in p.labels if label)
-    distractors = sum(1 for p in plans for label in p.labels if not label)
-    assert len(plans) >= 6 and paraphrases >= 60 and distractors >= 25
+    plans = load_labelled()
+    n = counts(plans)
+    assert n["plans"] >= 20 and n["paraphrases"] >= 300 and n["followups"] + n["statements"] >= 100
     for p in plans:  # every label names a planned question of its own plan
-        assert {lab for lab in p.labels if lab} <= set(p.ids)
+        for iv in p.interviews:
+            assert {x for lab in iv.labels if lab not in ("", "-") for x in lab.split("+")} <= set(p.ids)
 
 
-def test_wordllama_loads_offline(monkeypatch):
-    """The embedding model loads from the package's own files with the network cut off."""
+def test_models_load_offline(monkeypatch):
+    """Both sentence models load from their packages' own files with the network cut off."""
     def refuse(*args, **kwargs):
         raise OSError("network is not allowed in this test")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     embed.load_embedder.cache_clear()
+    embed.load_minilm.cache_clear()
     try:
-        model = embed.load_embedder()
-        assert model is not None, "wordllama did not load from its bundled weights"
-        s = embed.embedding_scores(["walk me through an ordinary day"],
-                                   ["What does a typical day look like?", "Who else should I talk to?"])
-        assert s.shape == (1, 2) and s[0, 0] > s[0, 1]
+        assert embed.load_embedder() is not None, "wordllama did not load from its bundled weights"
+        assert embed.load_minilm() is not None, "MiniLM did not load from its package"
+        planned = ["What does a typical day look like?", "Who else should I talk to?"]
+        for scores in (embed.embedding_scores(["walk me through an ordinary day"], planned),
+                       embed.minilm_scores(["walk me through an ordinary day"], planned)):
+            assert scores.shape == (1, 2) and scores[0, 0] > scores[0, 1]
     finally:
         embed.load_embedder.cache_clear()
+        embed.load_minilm.cache_clear()
 
 
-def test_mapping_accuracy_on_labelled_set():
-    plans = load_labelled(LABELLED)
-    combined, method = evaluate(plans, DEFAULT_PARAMS)
-    assert method == "combined"
-    lexical, _ = evaluate(plans, LEXICAL_PARAMS)
-    assert combined.accuracy >= MIN_ACCURACY["combined"], combined.line()
-    assert lexical.accuracy >= MIN_ACCURACY["lexical"], lexical.line()
-    # meaning beats the lexical floor, or the model would not be worth shipping
-    assert combined.accuracy > lexical.accuracy
+@pytest.mark.parametrize("method", ["combined", "lexical"])
+def test_mapping_accuracy_on_labelled_set(method):
+    plans = load_labelled()
+    measured = measure_all(plans, "clean", method)
+    assert all(m.scores.method == method for m in measured)
+    sc = evaluate(measured, DEFAULT_PARAMS if method == "combined" else LEXICAL_PARAMS)
+    assert sc.accuracy >= MIN_PLANNED_RIGHT[method], sc.line()
+
+
+def test_a_maybe_is_never_counted_as_asked():
+    planned = ["What do juniors earn when they start?", "Who else would you suggest I talk to?"]
+    matches, _ = match_questions([["Is money something you think about a lot?"]], planned,
+                                 MatchParams(asked=0.99, maybe=0.01))
+    m = matches[0]
+    assert m.state == MAYBE and m.planned is None and m.maybe == 0 and 0 < m.confidence < 0.99
+
+
+def test_skills_are_not_salary():
+    """The issue's case: a question about which abilities to build is not the salary question."""
+    planned = ["What does a typical day look like for you?", "What do juniors earn when they start?",
+               "Which skills matter most for someone starting out?", "Who else would you suggest I talk to?"]
+    asked = [["Can you walk me through a normal weekday, from logging on to logging off?"],
+             ["If I were starting tomorrow, which abilities would you tell me to build first?"]]
+    matches, _ = match_questions(asked, planned)
+    assert [m.planned for m in matches] == [0, 2]
+
+
+def test_a_follow_up_that_shares_words_with_an_unasked_question_stays_a_follow_up():
+    planned = ["How is automation changing accounting?", "What do you wish you had known before you started?",
+               "Which qualifications did you need?"]
+    asked = [["Which qualifications did you need to get started?"],
+             ["Which of those exams was the hardest for you before you started?"]]
+    matches, _ = match_questions(asked, planned)
+    assert matches[0].planned == 2 and matches[1].state != ASKED
+
+
+def test_a_long_plan_takes_no_weak_match_in_plan_order():
+    planned = [f"Question number {k}: what is item {k} like?" for k in range(1, 501)]
+    planned[0], planned[-1] = "What does a typical day look like?", "Who else should I talk to?"
+    asked = [["What does an ordinary day look like for you?"], ["Question number 106 is about something else, right?"],
+             ["Is there anyone else I should talk to?"]]
+    matches, _ = match_questions(asked, planned)
+    assert matches[0].planned == 0 and matches[2].planned == 499
+    assert matches[1].planned != 105 or matches[1].confidence >= DEFAULT_PARAMS.asked
+
+
+def test_two_planned_questions_in_one_breath():
+    planned = ["What do juniors earn when they start?", "Which skills matter most for someone starting out?",
+               "Who else would you suggest I talk to?"]
+    matches, _ = match_questions([["What's the starting salary like, and which skills should a graduate have?"]], planned)
+    assert {matches[0].planned, *(matches[0].also or [])} == {0, 1}
+
+
+def test_raw_recogniser_text_is_found_and_matched():
+    lines = timed_script([
+        (ER, "okay and uh what does an average day look like for you"),
+        (EE, "well it depends on the week but mostly meetings"),
+        (ER, "right and the hours in busy season how bad does it get"),
+        (EE, "pretty bad honestly"),
+        (ER, "that makes sense thanks"),
+    ])
+    asked = find_questions(transcript_from_script(lines))
+    assert len(asked) == 2
+    planned = ["What does a typical day look like for you?", "How do the hours change during busy season?"]
+    matches, _ = match_questions([a.sentences for a in asked], planned)
+    assert [m.planned for m in matches] == [0, 1]
+
+
+def test_a_lead_in_sentence_is_kept_with_its_question():
+    lines = timed_script([(ER, "I'm curious about money. What do people earn starting out?")])
+    asked = find_questions(transcript_from_script(lines))
+    assert len(asked) == 1 and "money" in " ".join(asked[0].sentences)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -84,9 +151,9 @@ def test_is_question(text, expected):
 
 
 def test_assignment_uses_each_planned_question_once():
-    scores = np.array([[0.9, 0.1], [0.8, 0.3], [0.05, 0.04]])
-    # the second asked question is close to planned 0 too, but planned 0 is taken: it gets 1
-    assert assign(scores, DEFAULT_PARAMS) == [0, 1, None]
+    prob = np.array([[0.9, 0.1], [0.8, 0.5], [0.05, 0.04]])
+    # the second ask is close to planned 0 too, but planned 0 is taken: it gets 1
+    assert [m.planned for m in assign(prob, None, DEFAULT_PARAMS)] == [0, 1, None]
 
 
 def test_find_questions_groups_turns_and_ignores_the_interviewee():

@@ -1,0 +1,96 @@
+"""Planned questions found right: the labelled interviews, per condition, leave-one-plan-out.
+
+For each held-out plan the model (analysis/question_score.py) is fitted and the thresholds
+(analysis/question_map.MatchParams) chosen on the *other* plans only, then the held-out
+plan's interviews are scored; the table sums the held-out scores (and names the worst
+plan). Conditions: the lines as written ("clean"), as raw recogniser text ("recogniser":
+lowercase, no punctuation, fillers, "carrier"), and "spoken": a few interviews spoken by
+espeak-ng voices (one per channel) and transcribed by the real transcriber
+(bench/spoken_interviews.py; audio and transcripts cached under bench/out/).
+
+    .venv/bin/python bench/bench_mapping.py            # the table (about 2 minutes; spoken: +5 min the first time)
+    .venv/bin/python bench/bench_mapping.py --fit      # also the coefficients and thresholds fitted on everything
+    .venv/bin/python bench/bench_mapping.py --no-spoken
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from mapping_eval import (  # noqa: E402
+    Score,
+    calibrate,
+    counts,
+    cross_validate,
+    evaluate,
+    load_labelled,
+    measure_all,
+)
+
+from listenwell.analysis.embed import MODEL_NAME, load_embedder, load_minilm  # noqa: E402
+from listenwell.analysis.question_map import DEFAULT_PARAMS, LEXICAL_PARAMS, match_questions  # noqa: E402
+
+TARGETS = "targets: planned right >= 0.95, false asked <= 0.02, follow-ups recall and precision >= 0.90, order >= 0.90"
+
+
+def row(name: str, sc: Score) -> str:
+    worst, acc = sc.worst_plan() if sc.per_plan else ("-", 0.0)
+    return (f"| {name} | {sc.accuracy:.3f} ({sc.planned_right}/{sc.planned}) | {acc:.2f} ({worst}) | "
+            f"{sc.false_asked_rate:.3f} ({sc.false_asked}/{sc.not_asked}) | {sc.followup_recall:.3f} | "
+            f"{sc.followup_precision:.3f} | {sc.order:.3f} ({sc.order_right}/{sc.interviews}) | "
+            f"{sc.maybe_right}/{sc.maybes} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fit", action="store_true", help="print the model and thresholds fitted on all interviews")
+    ap.add_argument("--no-spoken", action="store_true", help="leave out the spoken condition")
+    args = ap.parse_args()
+    plans = load_labelled()
+    t0 = time.perf_counter()
+    ok = load_minilm() is not None and load_embedder() is not None
+    print(f"labelled: {counts(plans)}")
+    print(f"models: {MODEL_NAME}: {'loaded' if ok else 'NOT AVAILABLE'} in {time.perf_counter() - t0:.2f} s (offline)")
+    conditions = {"clean": measure_all(plans, "clean"), "recogniser": measure_all(plans, "recogniser")}
+    if not args.no_spoken:
+        from spoken_interviews import measure_spoken
+
+        spoken = measure_spoken(plans)
+        if spoken:
+            conditions["spoken"] = spoken
+    print(TARGETS)
+    print("| condition (leave-one-plan-out) | planned right | worst plan | false asked | follow-up recall | "
+          "follow-up precision | order right | maybe right |")
+    print("|---|---|---|---|---|---|---|---|")
+    for method in ("combined", "lexical"):
+        measured = conditions if method == "combined" else {
+            "clean": measure_all(plans, "clean", "lexical"), "recogniser": measure_all(plans, "recogniser", "lexical")}
+        train = measured["clean"] + measured["recogniser"]
+        # fitted on both text conditions of the other plans; every condition of the held-out plan scored
+        cv, others = cross_validate(train, method, {k: v for k, v in measured.items()})
+        for name, sc in others.items():
+            print(row(f"{method}, {name}", sc))
+        shipped = DEFAULT_PARAMS if method == "combined" else LEXICAL_PARAMS
+        print(row(f"{method}, clean, shipped model (fitted on all: in-sample)", evaluate(measured["clean"], shipped)))
+        if args.fit:
+            params, coefficients, sc = calibrate(train, method)
+            print(f"fitted on all ({method}): {params}\n  COEFFICIENTS[{method!r}] = {coefficients[method]}\n  {sc.line()}")
+    plan = max(plans, key=lambda p: max(len(iv.lines) for iv in p.interviews))
+    lines = max(plan.interviews, key=lambda iv: len(iv.lines)).lines
+    match_questions([[x] for x in lines], plan.texts)
+    t0 = time.perf_counter()
+    for _ in range(5):
+        match_questions([[x] for x in lines], plan.texts)
+    print(f"mapping one interview ({len(lines)} asks x {len(plan.texts)} planned): "
+          f"{(time.perf_counter() - t0) / 5 * 1000:.0f} ms after the models load")
+
+
+if __name__ == "__main__":
+    main()
