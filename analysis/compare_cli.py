@@ -25,19 +25,16 @@ def list_interviews(
 
     Example: listenwell list interviews/
     """
+    import os
+
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     from listenwell.analysis.compare_load import (
         describe,
         interview_children,
         non_interview_children,
     )
-    from listenwell.analysis.compare_render import pct
     from listenwell.folder import InterviewFolder
-    from listenwell.safe_text import printable
-    from listenwell.timefmt import clock
 
     if not parent.exists():
         raise UserError(f"{parent}: no such folder")
@@ -50,21 +47,60 @@ def list_interviews(
     if as_json:
         typer.echo(json.dumps([i.as_dict() for i in infos], indent=2, ensure_ascii=False))
         return
-    # Off a terminal (a pipe, a file) rich assumes 80 columns; a list is read whole.
-    console = Console(width=None if sys.stdout.isatty() else 140)
+    # Off a terminal (a pipe, a file) rich assumes 80 columns; a list is read whole
+    # (unless COLUMNS says how wide to be).
+    console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140)
     if not infos:
         console.print(f"No interviews in {parent}. Start one with `listenwell record` or `listenwell import`.")
         return
-    table = Table(title=f"{len(infos)} interview{'s' if len(infos) != 1 else ''} in {parent}")
-    for name in ("Folder", "Date", "Interviewee", "Company", "Level", "Duration", "Their share", "Stage"):
-        table.add_column(name, no_wrap=name not in ("Interviewee", "Company"))
-    for i in infos:  # names come from plans and folders: shown as plain text, never as markup
-        table.add_row(*[Text(printable(x)) for x in (i.name, i.date, i.interviewee, i.company, i.level,
-                                                      clock(i.duration_s, ""), pct(i.interviewee_share), i.stage)])
+    table, left_out = list_table(infos, console.width, f"{len(infos)} interview{'s' if len(infos) != 1 else ''} in {parent}")
     console.print(table)
+    if left_out:
+        console.print(f"[dim]Too narrow for {', '.join(left_out)}: widen the terminal, or use --json.[/dim]")
+    if any(i.report_current is False for i in infos):
+        console.print("[dim]Out of date: report.json is older than the transcript or your corrections; "
+                      "the share shown is the corrected one (`listenwell report FOLDER` rewrites the report).[/dim]")
     if others:
         console.print(f"[dim]{len(others)} other folder{'s' if len(others) != 1 else ''} skipped "
                       f"(not interviews): {', '.join(p.name for p in others)}[/dim]")
+
+
+# The list's columns in the order shown, and which go first when the terminal is narrow.
+LIST_COLUMNS = ("Folder", "Date", "Interviewee", "Company", "Level", "Duration", "Their share", "Stage")
+LIST_KEEP_FIRST = ("Interviewee", "Date", "Their share", "Company", "Stage", "Duration", "Level", "Folder")
+
+
+def list_table(infos: list, width: int, title: str):
+    """The list as a rich Table that fits `width` columns whole, and the columns left out:
+    the interviewee, the date and their share are kept longest."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from listenwell.analysis.compare_render import pct
+    from listenwell.safe_text import printable
+    from listenwell.timefmt import clock
+
+    def stage(i) -> str:
+        return f"{i.stage}, out of date" if i.report_current is False else i.stage
+
+    values = {i.name: dict(zip(LIST_COLUMNS, (i.name, i.date, i.interviewee, i.company, i.level, clock(i.duration_s, ""),
+                                              pct(i.interviewee_share), stage(i)), strict=True)) for i in infos}
+    need = {c: 3 + max([len(c)] + [len(printable(v[c])) for v in values.values()]) for c in LIST_COLUMNS}
+    kept, used = set(), 1
+    for c in LIST_KEEP_FIRST:
+        if used + need[c] <= width or c == "Interviewee":
+            kept.add(c)
+            used += need[c]
+    shown = [c for c in LIST_COLUMNS if c in kept]
+    table = Table(title=title)
+    for c in shown:
+        table.add_column(c, no_wrap=c not in ("Interviewee", "Company"))
+    for i in infos:  # names come from plans and folders: shown as plain text, never as markup
+        row = values[i.name]
+        if "Folder" not in kept and not row["Interviewee"]:
+            row = {**row, "Interviewee": i.name}
+        table.add_row(*[Text(printable(row[c])) for c in shown])
+    return table, [c for c in LIST_COLUMNS if c not in kept]
 
 
 def compare(

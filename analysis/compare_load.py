@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from listenwell.corrected import corrected_transcript, interviewee_share
+from listenwell.corrections import is_current
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder
 from listenwell.plan import Plan
-from listenwell.records import INTERVIEWEE, Transcript
+from listenwell.records import Transcript
 from listenwell.report_records import Report
 
 
@@ -33,6 +35,9 @@ class InterviewInfo:
     interviewee_share: float | None = None
     report: Report | None = None
     report_source: str | None = None  # "file" (report.json) or "computed" (in memory)
+    # False: report.json is older than the transcript or the corrections (so it was
+    # recomputed in memory, or, for `list`, its numbers come from the corrected transcript)
+    report_current: bool | None = None
     pending: str | None = None  # why it cannot be compared yet
     notes: list[str] = field(default_factory=list)
 
@@ -56,6 +61,7 @@ class InterviewInfo:
             "level": self.level or None,
             "duration_s": _round(self.duration_s),
             "interviewee_share": _round(self.interviewee_share, 3),
+            "report_current": self.report_current,
             "pending": self.pending,
         }
 
@@ -120,8 +126,11 @@ def non_interview_children(parent: Path) -> list[Path]:
 def describe(folder: InterviewFolder, want_report: bool = False) -> InterviewInfo:
     """What is known about one interview, from its report, plan, transcript and metadata.
 
-    With want_report, a transcribed-but-not-reported folder gets its report computed in
-    memory (analysis.report.build_report); anything not yet transcribed is marked pending.
+    With want_report, a transcribed-but-not-reported folder, or one whose report.json is
+    older than its transcript or corrections, gets its report computed in memory
+    (analysis.report.build_report, corrections applied); anything not yet transcribed is
+    marked pending. Without, an out-of-date report's numbers are not used: the share
+    comes from the corrected transcript.
     """
     info = InterviewInfo(folder=folder, stage=folder.stage())
     meta = folder.metadata_or_empty()  # a damaged interview.json must not hide the others
@@ -130,7 +139,10 @@ def describe(folder: InterviewFolder, want_report: bool = False) -> InterviewInf
     if info.stage == "reported":
         report = _read_report(folder, info)
         if report is not None:
+            info.report_current = is_current(folder.path, report.sources, folder.report_path)
             info.report_source = "file"
+        if report is not None and not info.report_current:
+            report = _compute_report(folder, info) if want_report else None
     elif info.stage == "transcribed" and want_report:
         report = _compute_report(folder, info)
     elif info.stage in ("created", "recorded"):
@@ -149,11 +161,11 @@ def describe(folder: InterviewFolder, want_report: bool = False) -> InterviewInf
     if report is not None:
         info.duration_s = report.duration_s
         info.interviewee_share = report.talk.interviewee_share
-    elif info.stage == "transcribed":
+    elif folder.transcript_path.is_file() and not info.pending:
         transcript = _transcript(folder, info)
         if transcript is not None:
             info.duration_s = transcript.audio.duration_s
-            info.interviewee_share = _share(transcript)
+            info.interviewee_share = interviewee_share(transcript)
     if info.duration_s is None:
         info.duration_s = meta.get("duration_s") or _audio_duration(folder)
     return info
@@ -192,23 +204,12 @@ def _compute_report(folder: InterviewFolder, info: InterviewInfo) -> Report | No
 
 
 def _transcript(folder: InterviewFolder, info: InterviewInfo) -> Transcript | None:
+    """The transcript with the user's corrections applied."""
     try:
-        return Transcript.load(folder.transcript_path)
+        return corrected_transcript(folder.path).transcript
     except UserError as e:
         info.notes.append(str(e))
         return None
-
-
-def _share(transcript: Transcript) -> float | None:
-    """The interviewee's share of talk time (intervals.py definition), from speaker turns."""
-    from listenwell.intervals import shares, talk_time
-
-    by_speaker: dict[str, list[tuple[float, float]]] = {}
-    for t in transcript.turns:
-        by_speaker.setdefault(t.speaker, []).append((t.start, t.end))
-    if INTERVIEWEE not in by_speaker:
-        return None
-    return shares(talk_time(by_speaker))[INTERVIEWEE]
 
 
 def _audio_duration(folder: InterviewFolder) -> float | None:

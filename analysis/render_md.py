@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from listenwell.records import INTERVIEWEE, INTERVIEWER
 from listenwell.report_records import QuestionResult, Report
 from listenwell.timefmt import clock
 
@@ -19,6 +20,17 @@ def title(r: Report) -> str:
     who = i.interviewee or "Interview"
     what = ", ".join(x for x in (i.role, i.company) if x)
     return f"{who} ({what})" if what else who
+
+
+def speaker_names(r: Report, labels: list[str] | None = None) -> dict[str, str]:
+    """What to call each speaker label: the names in the plan (the interviewer is "You"
+    unless the plan names them), "Speaker 2" for S2 and the like."""
+    i = r.interview
+    names = {INTERVIEWER: i.interviewer or "You", INTERVIEWEE: i.interviewee or "Interviewee"}
+    for label in labels or []:
+        if label not in names:
+            names[label] = f"Speaker {label[1:]}" if label[:1] == "S" and label[1:].isdigit() else label
+    return names
 
 
 def in_asked_order(questions: list[QuestionResult]) -> list[QuestionResult]:

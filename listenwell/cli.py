@@ -96,7 +96,7 @@ def _main(
 
 
 def _register_commands() -> None:
-    from listenwell import prepare
+    from listenwell import prepare, review
     from listenwell.analysis.cli import register as register_analysis
     from listenwell.analysis.compare_cli import register as register_compare
     from listenwell.recorder.cli import register as register_recorder
@@ -107,6 +107,7 @@ def _register_commands() -> None:
     register_transcribe(app)  # import, transcribe, label
     register_analysis(app)  # report, plan
     register_compare(app)  # list, compare
+    review.register(app)  # review: a page that spans the transcribe and analysis stages
 
 
 _register_commands()

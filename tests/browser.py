@@ -192,6 +192,24 @@ class Page:
         for kind in ("mousePressed", "mouseReleased"):
             self.send("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1})
 
+    def viewport(self, width: int, height: int, mobile: bool = False, scale: float = 1) -> None:
+        """Lay the page out for a screen this size (a phone: mobile=True, 390 x 844)."""
+        self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                          "deviceScaleFactor": scale, "mobile": mobile})
+        time.sleep(0.2)
+
+    def media(self, kind: str) -> None:
+        """Lay the page out as `kind` ("print", "screen") would."""
+        self.send("Emulation.setEmulatedMedia", {"media": kind})
+
+    def pdf(self, path: Path) -> Path:
+        """Print the page to a PDF (A4, backgrounds as the print stylesheet says)."""
+        data = self.send("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True})["data"]
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        return path
+
     def screenshot(self, path: Path, full_page: bool = True) -> Path:
         params: dict[str, Any] = {"format": "png"}
         if full_page:

@@ -19,7 +19,7 @@ from conftest import ROOT
 
 STAGES = {"recorder": "listenwell.recorder", "transcribe": "listenwell.transcribe",
           "analysis": "listenwell.analysis"}
-ASSEMBLY = {"listenwell.cli", "listenwell.prepare", "listenwell.__main__"}
+ASSEMBLY = {"listenwell.cli", "listenwell.prepare", "listenwell.review", "listenwell.__main__"}
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
 

@@ -2,15 +2,23 @@
 
 Where speakers are known they are shown: "[interviewer] text" in SRT and TXT, a voice tag
 "<v interviewer>" in WebVTT. A segment without a speaker whose words have speakers (one
-Whisper segment across a change of speaker) is split at the changes.
+Whisper segment across a change of speaker) is split at the changes. The exports follow
+the user's corrections (corrections.json): `refresh_exports` writes them from the
+corrected transcript.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from listenwell.records import Segment, Transcript
 from listenwell.transcribe.speakers.rttm import format_rttm
+
+if TYPE_CHECKING:
+    from listenwell.corrected import Applied
+    from listenwell.folder import InterviewFolder
 
 
 @dataclass
@@ -98,3 +106,22 @@ def to_rttm(transcript: Transcript, file_id: str = "audio") -> str:
 
 
 EXPORTS = {".srt": to_srt, ".vtt": to_vtt, ".txt": to_txt}
+
+
+def export_files(folder: InterviewFolder, transcript: Transcript) -> dict[Path, str]:
+    """The exports of a transcript, by path: .srt .vtt .txt, and speakers.rttm with speakers."""
+    files = {folder.export_path(suffix): render(transcript) for suffix, render in EXPORTS.items()}
+    if transcript.turns:
+        files[folder.path / "speakers.rttm"] = to_rttm(transcript, Path(transcript.audio.file).stem)
+    return files
+
+
+def refresh_exports(folder: InterviewFolder) -> Applied:
+    """Rewrite the exports from transcript.json with the folder's corrections applied (the
+    caller holds the folder's lock); what was applied and what no longer applies."""
+    from listenwell.corrected import corrected_transcript
+    from listenwell.folder import write_files
+
+    applied = corrected_transcript(folder.path)
+    write_files(export_files(folder, applied.transcript))
+    return applied

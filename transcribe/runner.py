@@ -81,6 +81,7 @@ def run_transcribe(targets: list[str], *, model: str | None, language: str | Non
         _run(jobs, workers, options, resolved, results, err, quiet)
 
     final = [r for r in results if r is not None]
+    follow_corrections(final)
     if not quiet:
         _report(final, err)
     failed = [r for r in final if r.status == "failed"]
@@ -91,11 +92,23 @@ def run_transcribe(targets: list[str], *, model: str | None, language: str | Non
     return final, code
 
 
+def progress_columns(width: int) -> tuple[list, int]:
+    """The progress line's columns for a terminal `width` wide, and how much of a folder's
+    name to show: the bar and the audio seconds give way first, so that the elapsed time
+    and the ETA are always whole (`0:01:05`, never `0:…`)."""
+    times = [TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn()]
+    if width >= 110:
+        return [TextColumn("{task.description}"), BarColumn(),
+                TextColumn("{task.completed:>6.0f}/{task.total:.0f} s of audio"), *times], 30
+    if width >= 80:
+        return [TextColumn("{task.description}"), BarColumn(bar_width=16),
+                TextColumn("{task.percentage:>3.0f}%"), *times], 24
+    return [TextColumn("{task.description}"), TextColumn("{task.percentage:>3.0f}%"), *times], max(8, width - 48)
+
+
 def _run(jobs, workers, options, resolved, results, err: Console, quiet: bool) -> None:
     total = sum(j.duration_s for _, j in jobs) or 1.0
-    columns = [TextColumn("{task.description}"), BarColumn(),
-               TextColumn("{task.completed:>6.0f}/{task.total:.0f} s of audio"),
-               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn()]
+    columns, name_width = progress_columns(err.width)
     with Progress(*columns, console=err, disable=quiet, transient=False) as bar:
         overall = bar.add_task(f"all {len(jobs)} files" if len(jobs) > 1 else "total",
                                total=total, visible=len(jobs) > 1)
@@ -103,7 +116,7 @@ def _run(jobs, workers, options, resolved, results, err: Console, quiet: bool) -
         done_s: dict[int, float] = {}
 
         def on_progress(i: int, done: float, tot: float, stage: str) -> None:
-            name = f"{jobs[i][1].folder.path.name[:30]} ({stage})"
+            name = _short(f"{jobs[i][1].folder.path.name} ({stage})", name_width)
             if i not in tasks:
                 tasks[i] = bar.add_task(name, total=tot or 1.0)
             bar.update(tasks[i], completed=done, total=tot or 1.0, description=name)
@@ -126,6 +139,53 @@ def _run(jobs, workers, options, resolved, results, err: Console, quiet: bool) -
             run_parallel(job_list, workers, options, resolved, on_progress, on_done)
 
 
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def follow_corrections(results: list[Result]) -> None:
+    """A new transcript keeps the user's corrections (corrections.json) where they still
+    apply: the exports are rewritten with them, and each result says which no longer do."""
+    from pathlib import Path
+
+    from listenwell.corrections import path_in
+    from listenwell.folder import InterviewFolder
+    from listenwell.lock import folder_lock
+    from listenwell.transcribe.exports import refresh_exports
+
+    for r in results:
+        if r.status != "done" or not r.folder or not path_in(Path(r.folder)).is_file():
+            continue
+        try:
+            with folder_lock(Path(r.folder), "transcribe"):
+                r.summary["corrections"] = refresh_exports(InterviewFolder(Path(r.folder))).summary()
+        except UserError as e:
+            r.summary["corrections"] = {"applied": 0, "not_applied": [], "error": str(e)}
+
+
+def _say_corrections(r: Result) -> None:
+    fixes = r.summary.get("corrections")
+    if not fixes:
+        return
+    if fixes.get("error"):
+        typer.echo(printable(f"  your corrections were not applied: {fixes['error']}"))
+        return
+    lost = fixes["not_applied"]
+    typer.echo(f"  kept {count(fixes['applied'], 'correction')} of yours (corrections.json)"
+               + (f"; {len(lost)} no longer apply:" if lost else ""))
+    for why in lost:
+        typer.echo(printable(f"    {why}"))
+
+
+def _next(results: list[Result]) -> None:
+    """What to do next: check the speakers, then the report."""
+    ready = [r.folder for r in results if r.status in ("done", "skipped") and r.folder]
+    if len(ready) == 1:
+        typer.echo(f"next: listenwell review {ready[0]}   (check who said what), then listenwell report {ready[0]}")
+    elif ready:
+        typer.echo("next: listenwell review FOLDER for each (check who said what), then listenwell report FOLDER")
+
+
 def _report(results: list[Result], err: Console) -> None:
     for r in results:
         if r.status == "done":
@@ -137,6 +197,7 @@ def _report(results: list[Result], err: Console) -> None:
                 f"{count(s['words'], 'word')}, language {s['language'] or 'not detected (no speech)'}, model {s['model']}, "
                 f"took {clock(r.seconds)} (x{rtf:.2f} real time){extra}"
             )
+            _say_corrections(r)
         elif r.status == "skipped":
             typer.echo(f"skipped {r.folder}: transcript is current (--force redoes it)")
     done = [r for r in results if r.status == "done"]
@@ -153,6 +214,7 @@ def _report(results: list[Result], err: Console) -> None:
             typer.secho(f"{len(failed)} of {len(results)} failed:", fg="red", err=True)
             for r in failed:
                 typer.echo(f"  {r.error if r.error.startswith(r.target) else f'{r.target}: {r.error}'}", err=True)
+    _next(results)
 
 
 def _preview(folder: str, lines: int = 6) -> None:
