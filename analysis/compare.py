@@ -22,7 +22,7 @@ from listenwell.analysis.compare_load import InterviewInfo, describe, find_inter
 from listenwell.analysis.compare_match import Scorer, match_questions, pick_pairs, scorer
 from listenwell.analysis.compare_trend import trend
 from listenwell.errors import UserError
-from listenwell.plan import LEVELS
+from listenwell.plan import ESSENTIAL_THEMES, LEVELS, THEMES
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript
 from listenwell.report_records import QuestionResult, Report
 
@@ -87,6 +87,7 @@ def build_comparison(paths: list[Path], progress: Callable[[int, int, str], None
         "skipped": warnings,
         "questions": rows,
         "coverage": coverage(rows, interviews, [i.as_dict() for i in pending]),
+        "themes": theme_view(ready, interviews),
         "trend": trend(interviews),
         "remarks": remarks,
         "notes": warnings + [f"{i.folder.path}: pending, {i.pending}" for i in pending] + remarks,
@@ -118,6 +119,7 @@ def _interview(n: int, info: InterviewInfo) -> dict[str, Any]:
         "planned": len(report.questions),
         "asked": sum(1 for q in report.questions if q.asked),
         "followups": len(report.followups),
+        "maybe": len(report.maybe),
     }
 
 
@@ -133,9 +135,12 @@ def _transcript(info: InterviewInfo) -> Transcript | None:
 def _cell(q: QuestionResult, how: str, score: float, info: InterviewInfo,
           transcript: Transcript | None) -> dict[str, Any]:
     cell = {"id": q.id, "planned_text": q.text, "in_plan": True, "asked": q.asked,
+            "state": q.state, "confidence": q.confidence, "theme": q.theme,
             "match": how, "score": score, "at_s": _r(q.asked_at_s), "answer_s": _r(q.answer_s),
             "start_s": None, "excerpt": []}
-    if q.asked:
+    if q.state == "maybe":
+        cell["asked_text"] = q.asked_text
+    if q.asked or q.state == "maybe":
         start = q.answer_start_s if q.answer_start_s is not None else q.asked_at_s
         end = q.answer_end_s
         if end is None and start is not None and q.answer_s is not None:
@@ -257,6 +262,9 @@ def coverage(rows: list[dict], interviews: list[dict], pending: list[dict]) -> d
         "unknown": [r["key"] for r in rows if not asked_in[r["key"]]
                     and any(c and c.get("unknown") for c in r["cells"].values())],
         "one_perspective": [r["key"] for r in rows if len(asked_in[r["key"]]) == 1] if len(interviews) > 1 else [],
+        # not asked anywhere for sure, but maybe asked somewhere (a weak match: see the cells)
+        "maybe_only": [r["key"] for r in rows if not asked_in[r["key"]]
+                       and any(c and c.get("state") == "maybe" for c in r["cells"].values())],
         "asked_by": asked_in,
         "levels": {lv: levels.get(lv, 0) for lv in LEVELS},
         "levels_missing": [lv for lv in LEVELS if not levels.get(lv)],
@@ -266,3 +274,19 @@ def coverage(rows: list[dict], interviews: list[dict], pending: list[dict]) -> d
         "one_company": len(company_counts) == 1 and len(people) > 1,
         "pending": len(pending),
     }
+
+
+def theme_view(ready: list[InterviewInfo], interviews: list[dict]) -> dict[str, Any]:
+    """Each theme across the interviews: {theme: {"essential", "interviews": {key: {planned,
+    asked, maybe, covered_in_answers, covered} or None (a report without themes)}}}."""
+    out: dict[str, Any] = {}
+    for theme in THEMES:
+        cells = {}
+        for info, iv in zip(ready, interviews, strict=True):
+            cov = _report(info).themes.get(theme)
+            cells[iv["key"]] = None if cov is None else {
+                "planned": cov.planned, "asked": cov.asked, "maybe": cov.maybe,
+                "covered_in_answers": cov.covered_in_answers, "covered": cov.covered}
+        if theme in ESSENTIAL_THEMES or any(c and c["planned"] for c in cells.values()):
+            out[theme] = {"essential": theme in ESSENTIAL_THEMES, "interviews": cells}
+    return out

@@ -103,7 +103,27 @@ def _priorities(r: Report) -> list[str]:
         out.append("Good: you asked your priority-1 questions first.")
     if r.skipped and len(r.skipped) < len(qs):
         out.append(f"Skipped {len(r.skipped)} of {len(qs)} planned questions: {', '.join(r.skipped)}.")
-    return out
+    maybe = [by_id[i] for i in r.maybe if i in by_id and by_id[i].asked_at_s is not None]
+    if maybe:
+        out.append("Maybe asked (a weak match, counted as skipped until you confirm it): "
+                   + "; ".join(f"{q.id} at {clock(q.asked_at_s)} ({q.confidence:.0%} sure)" for q in maybe) + ".")
+    return out + _themes(r)
+
+
+_THEME_WORDS = {"duties": "the duties", "conditions": "the working conditions", "prospects": "the prospects of the profession"}
+
+
+def _themes(r: Report) -> list[str]:
+    """Which of the three essentials (duties, working conditions, prospects) came up."""
+    essential = {t: c for t, c in r.themes.items() if c.essential}
+    if not essential:
+        return []
+    missing = [t for t, c in essential.items() if not c.covered]
+    if not missing:
+        return ["Good: the duties, the working conditions and the prospects of the profession all came up."]
+    names = " or ".join(_THEME_WORDS.get(t, t) for t in missing)
+    return [f"Nothing about {names}: no question on it was asked and the answers did not talk about it; "
+            "an informational interview should leave you with a clear idea of the duties, the conditions and the prospects."]
 
 
 def _time(r: Report) -> list[str]:

@@ -5,12 +5,13 @@ duties, its working conditions and the prospects of the profession (plan.ESSENTI
 path, advice and network are the other usual themes. Each planned question has a theme:
 the plan's (`theme = "duties"`), else the one `suggest_theme` guesses from its text. A
 theme is covered when one of its questions was asked, or when the interviewee's answers
-talked about it (at least ANSWER_TERMS different words of the theme's vocabulary, after
-stemming and synonyms: a heuristic, see docs/report.md).
+talked about it (at least ANSWER_TERMS different words of the theme's VOCABULARY, stemmed:
+a heuristic, see docs/report.md).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -20,7 +21,7 @@ from listenwell.analysis.question_map import sentences
 from listenwell.plan import ESSENTIAL_THEMES, THEMES, Question
 from listenwell.records import INTERVIEWEE, Transcript
 from listenwell.report_records import QuestionResult, ThemeCoverage
-from listenwell.text import terms
+from listenwell.text import stem
 
 # Typical questions of each theme: a planned question without a theme takes the theme of
 # the closest ones (MiniLM, else word overlap).
@@ -42,8 +43,8 @@ VOCABULARY = {
               "reports patients customers emails calls review planning design paperwork shift",
     "conditions": "hours overtime shifts weekend weekends evenings nights salary paid money earn stress pressure workload "
                   "flexible remote travel tiring physical holiday vacation balance deadline deadlines commute",
-    "prospects": "future demand hiring jobs market growth promotion progression senior automation ai changing "
-                 "trend shortage opportunities career ladder",
+    "prospects": "future demand hiring market growth promotion progression senior automation ai shortage "
+                 "opportunities outlook",
 }
 ANSWER_TERMS = 3  # different theme words in the answers for the theme to count as talked about
 
@@ -82,14 +83,14 @@ def question_themes(planned: Sequence[Question]) -> tuple[list[str], set[str]]:
 def theme_coverage(questions: Sequence[QuestionResult], guessed: set[str], transcript: Transcript) -> dict[str, ThemeCoverage]:
     """Per theme: the planned questions, asked or maybe, and whether the answers covered it.
     The three essential themes always appear; the others when the plan has them."""
-    vocab = {t: set(terms(words)) for t, words in VOCABULARY.items()}
+    vocab = {t: {stem(w) for w in words.split()} for t, words in VOCABULARY.items()}
     said = [s for s in sentences(transcript) if s.speaker == INTERVIEWEE]
     found: dict[str, Counter] = {t: Counter() for t in vocab}
     times: dict[str, list[float]] = {t: [] for t in vocab}
     for s in said:
-        words = set(terms(s.text))
+        words = {w.lower(): stem(w.lower()) for w in re.findall(r"[A-Za-z]+", s.text)}
         for t, v in vocab.items():
-            hits = words & v
+            hits = {w for w, term in words.items() if term in v}  # the words as said
             if hits:
                 found[t].update(hits)
                 times[t].append(round(s.start, 2))
