@@ -25,11 +25,12 @@ def report(
     target: float | None = typer.Option(
         None, "--target", help="Wanted share of speech by the interviewee (default: the plan's target_share, else 0.7)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print report.json to stdout instead of the summary."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout and write nothing (for scripts)."),
 ) -> None:
     """Analyse an interview: planned questions, talk share, time budget, coaching.
 
-    Writes report.json, report.md and report.html into the folder.
+    Writes report.json, report.md and report.html into the folder (with --json: only
+    prints). Your corrections (corrections.json, `listenwell review`) are applied.
 
     Example: listenwell report demo-interview --target 0.75
     """
@@ -38,12 +39,12 @@ def report(
     from listenwell.lock import folder_lock
 
     f = open_folder(folder)
+    if as_json:  # a question asked of the folder: it changes nothing in it
+        typer.echo(json.dumps(build_report(f, target_share=target, plan_path=plan).to_dict(), indent=2, ensure_ascii=False))
+        return
     with folder_lock(f.path, "report"):  # one command at a time on a folder
         r = build_report(f, target_share=target, plan_path=plan)
         paths = write_report(f, r)
-    if as_json:
-        typer.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False))
-        return
     from listenwell.analysis.summary import print_summary
 
     print_summary(r, paths)

@@ -186,6 +186,9 @@ def statistics(ts: TalkStats, n_asked: int, duration: float) -> Stats:
         questions_per_10min=round(n_asked / (duration / 600), 2) if duration > 0 else None,
         interviewer_wpm=ts.interviewer_wpm,
         interviewee_wpm=ts.interviewee_wpm,
+        switches_per_min=ts.switches_per_min,
+        acknowledgements=len(ts.acknowledgements),
+        acknowledgement_times=[round(t, 2) for t in ts.acknowledgements],
     )
 
 
@@ -277,5 +280,5 @@ def write_report(folder: InterviewFolder, report: Report, transcript: Transcript
     md, html = folder.path / "report.md", folder.path / "report.html"
     # one set: the page never contradicts the JSON beside it, even after a failed write
     write_files({folder.report_path: json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n",
-                 md: render_markdown(report), html: render_html(report, transcript)})
+                 md: render_markdown(report, transcript), html: render_html(report, transcript)})
     return [folder.report_path, md, html]

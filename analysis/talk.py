@@ -1,4 +1,6 @@
-"""Who talked how much: talk time, shares, monologues, interruptions, patience, pace.
+"""Who talked how much: talk time, shares, monologues, interruptions, patience, pace,
+interactivity (how often the speaker changes) and active listening (the interviewer's short
+acknowledgements while the interviewee talks, which are not interruptions).
 
 Everything is computed from speaker turns with the talk-time definition of
 listenwell/intervals.py (pauses under 0.5 s bridged, overlap counted for both), never from
@@ -17,6 +19,13 @@ from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
 MONOLOGUE_GAP_S = 2.0  # a speaker's pause shorter than this, with nobody else talking, continues the stretch
 INTERRUPT_OVERLAP_S = 0.3  # the interviewee must go on this long after the interviewer starts
 PATIENCE_MAX_S = 10.0  # longer silences are breaks, not a measure of patience
+ACK_MAX_S = 1.5  # an acknowledgement is this short ...
+ACK_MAX_WORDS = 3  # ... and this few words, all of them acknowledging ones
+ACK_AROUND_S = 2.0  # ... with the interviewee talking this close before and after it
+ACK_WORDS = frozenset(["mm", "mhm", "mm-hm", "mmhm", "hm", "hmm", "uh-huh", "uhhuh", "huh", "yeah", "yes", "yep",
+                       "yup", "right", "okay", "ok", "sure", "wow", "oh", "ah", "aha", "exactly", "true", "great",
+                       "nice", "cool", "interesting", "really", "totally", "absolutely"])
+ACK_PHRASES = frozenset(["i see", "got it", "makes sense", "that makes sense", "of course", "that's right"])
 
 
 @dataclass
@@ -41,6 +50,8 @@ class TalkStats:
     pauses: list[float] = field(default_factory=list)  # interviewee stops -> interviewer starts
     interviewer_wpm: float | None = None
     interviewee_wpm: float | None = None
+    acknowledgements: list[float] = field(default_factory=list)  # when the interviewer said "mm-hm", "right"...
+    switches_per_min: float | None = None  # interactivity: changes of speaker per minute of conversation
 
     @property
     def patience_median_s(self) -> float | None:
@@ -74,15 +85,54 @@ def longest_stretch(own: list[iv.Interval], others: list[iv.Interval]) -> Stretc
     return max(pieces, key=lambda x: x.duration, default=None)
 
 
-def interruptions(turns: list[Turn]) -> list[float]:
-    """Times at which the interviewer started talking while the interviewee was talking."""
+def interruptions(turns: list[Turn], acknowledgements: list[float] = ()) -> list[float]:
+    """Times at which the interviewer started talking while the interviewee was talking
+    (an acknowledgement, "mm-hm" while they talk, is listening, not interrupting)."""
     spk = by_speaker(turns)
     ee = iv.talk_intervals(spk.get(INTERVIEWEE, []))
     out = []
     for s, _ in iv.talk_intervals(spk.get(INTERVIEWER, [])):
+        if any(abs(s - a) < 0.3 for a in acknowledgements):
+            continue
         if any(a < s and b > s + INTERRUPT_OVERLAP_S for a, b in ee):
             out.append(s)
     return out
+
+
+def _is_ack(text: str) -> bool:
+    import re
+
+    words = re.findall(r"[a-z]+(?:['-][a-z]+)?", text.lower())
+    joined = " ".join(words)
+    return 0 < len(words) <= ACK_MAX_WORDS and (all(w in ACK_WORDS for w in words) or joined in ACK_PHRASES)
+
+
+def acknowledgements(transcript: Transcript) -> list[float]:
+    """Starts of the interviewer's short acknowledgements ("mm-hm", "right", "I see") said
+    while the interviewee is talking: active listening. From the interviewer's talk
+    stretches, their words, and the interviewee's talk around them."""
+    spk = by_speaker(transcript.turns)
+    ee = iv.talk_intervals(spk.get(INTERVIEWEE, []))
+    words = [(w.start, w.end, w.word) for w in transcript.words if (w.speaker or "") == INTERVIEWER]
+    out = []
+    for s, e in iv.talk_intervals(spk.get(INTERVIEWER, [])):
+        if e - s > ACK_MAX_S or not iv.crop(ee, s - ACK_AROUND_S, s) or not iv.crop(ee, e, e + ACK_AROUND_S):
+            continue
+        said = " ".join(w for a, b, w in words if b > s - 0.1 and a < e + 0.1)
+        if _is_ack(said):
+            out.append(s)
+    return out
+
+
+def switches_per_minute(turns: list[Turn]) -> float | None:
+    """Interactivity: how often the speaker changes, per minute from the first speech to the
+    last (each speaker's talk with pauses under 0.5 s bridged)."""
+    runs = sorted((s, e, k) for k, x in by_speaker(turns).items() for s, e in iv.talk_intervals(x))
+    if not runs:
+        return None
+    minutes = (max(e for _, e, _ in runs) - runs[0][0]) / 60
+    switches = sum(1 for a, b in zip(runs, runs[1:], strict=False) if a[2] != b[2])
+    return round(switches / minutes, 1) if minutes > 0 else None
 
 
 def pauses_before_interviewer(turns: list[Turn]) -> list[float]:
@@ -118,6 +168,7 @@ def talk_stats(transcript: Transcript) -> TalkStats:
     other = sum(v for k, v in talk.items() if k not in (INTERVIEWER, INTERVIEWEE))
     named = INTERVIEWER in talk or INTERVIEWEE in talk
     share = ee / (er + ee + other) if named and (er + ee + other) > 0 else None
+    acks = acknowledgements(transcript)
     longest = {}
     for side in (INTERVIEWER, INTERVIEWEE):
         others = [x for k, v in spk.items() if k != side for x in v]
@@ -129,8 +180,10 @@ def talk_stats(transcript: Transcript) -> TalkStats:
         other_s=other,
         interviewee_share=share,
         longest=longest,
-        interruptions=interruptions(turns),
+        interruptions=interruptions(turns, acks),
         pauses=pauses_before_interviewer(turns),
         interviewer_wpm=words_per_minute(transcript, INTERVIEWER, er),
         interviewee_wpm=words_per_minute(transcript, INTERVIEWEE, ee),
+        acknowledgements=acks,
+        switches_per_min=switches_per_minute(turns),
     )

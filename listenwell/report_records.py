@@ -149,6 +149,12 @@ class Stats:
     questions_per_10min: float | None
     interviewer_wpm: float | None
     interviewee_wpm: float | None
+    # (+) interactivity: changes of speaker per minute of conversation (analysis/talk.py)
+    switches_per_min: float | None = None
+    # (+) active listening: the interviewer's short acknowledgements ("mm-hm", "right")
+    # while the interviewee talks; not counted as interruptions
+    acknowledgements: int = 0
+    acknowledgement_times: list[float] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 
 import pytest
@@ -83,7 +84,11 @@ def test_report_of_a_scripted_interview(tmp_path):
     for name in ("report.json", "report.md", "report.html"):
         assert stat.S_IMODE((folder.path / name).stat().st_mode) == 0o600
     md = (folder.path / "report.md").read_text()
-    assert "| 1 | day | 1 | 00:03 |" in md and "ask about Sam later" in md
+    assert "| 1 | What does a typical day look like in your role? (day) | 1 | 00:03 |" in md and "ask about Sam later" in md
+    # the whole transcript, with the names from the plan, rounded numbers
+    assert "## Transcript" in md and "**00:01 You:** Thanks for making the time today." in md
+    assert "**01:48 Morgan Lee:** You should talk to my colleague Sam" in md
+    assert not re.search(r"\d+\.\d\d\b", md.split("## Transcript")[0].split("## Talk time")[1])
 
 
 def test_json_output_and_target(tmp_path):
@@ -91,6 +96,7 @@ def test_json_output_and_target(tmp_path):
     r = runner.invoke(app, ["report", str(folder.path), "--json", "--target", "0.9"])
     assert r.exit_code == 0, r.output
     rep = json.loads(r.output)
+    assert not folder.report_path.exists() and not (folder.path / "report.html").exists()  # --json writes nothing
     assert rep["talk"]["target_share"] == 0.9
     assert any("under your 90% target" in f for f in rep["findings"])
     assert runner.invoke(app, ["report", str(folder.path), "--target", "70"]).exit_code == 2
