@@ -2,15 +2,14 @@
 
 `build_comparison(paths)` reads every interview's report (computing it in memory for a
 transcribed folder that has none) and returns one plain dict: the interviews in date order,
-a matrix of questions x interviews (answer length, a speaker-attributed excerpt and where
-it starts in the recording), coverage (questions nobody asked, single perspectives,
+a matrix of questions x interviews (answer length, the whole answer and a few key sentences
+of it, attributed to whoever said them, and where it starts in the recording), coverage (questions nobody asked, single perspectives,
 missing levels and companies) and the interviewer's own trend. compare_render.py turns it
 into Markdown, HTML and CSV.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -18,16 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from listenwell import __version__
+from listenwell.analysis.compare_answers import answer_parts
 from listenwell.analysis.compare_load import InterviewInfo, describe, find_interviews
 from listenwell.analysis.compare_match import Scorer, match_questions, pick_pairs, scorer
 from listenwell.analysis.compare_trend import trend
+from listenwell.corrected import corrected_transcript
 from listenwell.errors import UserError
 from listenwell.plan import ESSENTIAL_THEMES, LEVELS, THEMES
-from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript
+from listenwell.records import INTERVIEWER, Transcript
 from listenwell.report_records import QuestionResult, Report
 
-EXCERPT_CHARS = 240
-EXCERPT_SENTENCES = 2
 # A follow-up fills another plan's question only when this similar (see _followups).
 FOLLOWUP_FLOOR = 0.35
 
@@ -109,6 +108,9 @@ def _interview(n: int, info: InterviewInfo) -> dict[str, Any]:
         "interviewer": info.interviewer or None,
         "report": info.report_source,
         "audio": str(info.folder.audio_path) if info.folder.audio_path else None,
+        # the report page to link to (absent: none written yet), and whether it is current
+        "report_html": str(info.folder.path / "report.html") if (info.folder.path / "report.html").is_file() else None,
+        "report_current": info.report_current,
         "target_share": talk.target_share,
         "planned_min": budget.planned_min,
         "actual_min": budget.actual_min,
@@ -124,10 +126,12 @@ def _interview(n: int, info: InterviewInfo) -> dict[str, Any]:
 
 
 def _transcript(info: InterviewInfo) -> Transcript | None:
+    """The interview's transcript with the user's corrections applied (its answers are
+    quoted as corrected)."""
     if not info.folder.transcript_path.is_file():
         return None
     try:
-        return Transcript.load(info.folder.transcript_path)
+        return corrected_transcript(info.folder.path).transcript
     except UserError:
         return None
 
@@ -137,7 +141,7 @@ def _cell(q: QuestionResult, how: str, score: float, info: InterviewInfo,
     cell = {"id": q.id, "planned_text": q.text, "in_plan": True, "asked": q.asked,
             "state": q.state, "confidence": q.confidence, "theme": q.theme,
             "match": how, "score": score, "at_s": _r(q.asked_at_s), "answer_s": _r(q.answer_s),
-            "start_s": None, "excerpt": []}
+            "start_s": None, "excerpt": [], "answer": []}
     if q.state == "maybe":
         cell["asked_text"] = q.asked_text
     if q.asked or q.state == "maybe":
@@ -146,7 +150,7 @@ def _cell(q: QuestionResult, how: str, score: float, info: InterviewInfo,
         if end is None and start is not None and q.answer_s is not None:
             end = start + q.answer_s
         cell["start_s"] = _r(start)
-        cell["excerpt"] = excerpt(transcript, start, end, info, q.answer_excerpt)
+        cell.update(excerpt(transcript, start, end, info, q.answer_excerpt))
     return cell
 
 
@@ -166,7 +170,7 @@ def _followups(open_rows: list, info: InterviewInfo, transcript: Transcript | No
         cells[open_rows[r][1]["key"]] = {
             "id": None, "planned_text": None, "in_plan": False, "asked": True, "match": "followup",
             "score": round(score, 3), "at_s": _r(f.at_s), "answer_s": _r(f.answer_s), "start_s": _r(start),
-            "asked_text": f.text, "excerpt": excerpt(transcript, start, end, info, None)}
+            "asked_text": f.text, **excerpt(transcript, start, end, info, None)}
     return cells
 
 
@@ -188,61 +192,12 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(float(x), 2)
 
 
-def speaker_name(label: str | None, info: InterviewInfo) -> str:
-    if label == INTERVIEWEE:
-        return info.interviewee or "interviewee"
-    if label == INTERVIEWER:
-        return info.interviewer or "interviewer"
-    return label or "unknown speaker"
-
-
 def excerpt(transcript: Transcript | None, start: float | None, end: float | None,
-            info: InterviewInfo, fallback: str | None) -> list[dict[str, Any]]:
-    """The first sentences of an answer as [{speaker, at_s, text}], one item per speaker run.
-
-    Taken from the transcript's words between start and end, so each run is attributed to
-    whoever said it; without a transcript, the report's own excerpt, as the interviewee's.
-    """
-    runs: list[dict[str, Any]] = []
-    if transcript is not None and start is not None:
-        stop = end if end is not None else start + 60.0
-        for seg in transcript.segments:
-            if seg.end <= start or seg.start >= stop:
-                continue
-            words = seg.words or []
-            pieces = ([(w.start, w.word, w.speaker or seg.speaker) for w in words
-                       if w.start >= start - 0.05 and w.start < stop]
-                      if words else [(seg.start, seg.text, seg.speaker)])
-            for at, word, spk in pieces:
-                if runs and runs[-1]["label"] == spk:
-                    runs[-1]["text"] += word if word.startswith(" ") else " " + word
-                else:
-                    runs.append({"label": spk, "at_s": round(at, 2), "text": word.strip()})
-    if not runs and fallback:
-        runs = [{"label": INTERVIEWEE, "at_s": _r(start), "text": fallback}]
-    out, sentences, chars = [], 0, 0
-    for run in runs:
-        text = " ".join(run["text"].split())
-        parts = re.findall(r"[^.!?]+[.!?]*", text)
-        kept = []
-        for part in parts:
-            if sentences >= EXCERPT_SENTENCES or chars >= EXCERPT_CHARS:
-                break
-            part = part.strip()
-            if not part:
-                continue
-            kept.append(part)
-            chars += len(part)
-            sentences += 1 if part[-1] in ".!?" else 0
-        if kept:
-            text = " ".join(kept)
-            if len(text) > EXCERPT_CHARS:
-                text = text[: EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
-            out.append({"speaker": speaker_name(run["label"], info), "role": run["label"],
-                        "at_s": run["at_s"], "text": text})
-        if sentences >= EXCERPT_SENTENCES or chars >= EXCERPT_CHARS:
-            break
-    return out
+            info: InterviewInfo, fallback: str | None) -> dict[str, list[dict[str, Any]]]:
+    """{"excerpt": a few key sentences, "answer": the whole answer}, each a list of
+    {speaker, role, at_s, text} attributed to whoever said it (compare_answers.py)."""
+    key, whole = answer_parts(transcript, start, end, (info.interviewee, info.interviewer), fallback)
+    return {"excerpt": key, "answer": whole}
 
 
 def coverage(rows: list[dict], interviews: list[dict], pending: list[dict]) -> dict[str, Any]:

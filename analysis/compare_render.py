@@ -1,16 +1,12 @@
-"""The comparison as Markdown, CSV and a self-contained HTML page (see compare.py)."""
+"""The comparison as Markdown and CSV (compare_html.py: the page), and what they share."""
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from listenwell.analysis.compare_chart import trend_svg
 from listenwell.safe_text import csv_cell
 from listenwell.timefmt import clock
 
@@ -44,9 +40,37 @@ def row_label(r: dict[str, Any]) -> str:
 def cell_status(cell: dict[str, Any] | None) -> str:
     if cell is None:
         return "not in plan"
+    if cell.get("state") == "maybe":
+        sure = f" ({round(100 * cell['confidence'])} % sure)" if cell.get("confidence") is not None else ""
+        return f"maybe asked{sure}"
     if not cell["asked"]:
         return "not found (speakers unknown)" if cell.get("unknown") else "planned, not asked"
     return clock(cell["answer_s"], NO_TIME) or "asked"
+
+
+FOOTNOTE = ("A row holds the same question from different plans: the same id, or the same thing asked in "
+            "other words. “Maybe asked” is a weak match: confirm or reject it with `listenwell review`.")
+THEME_NAMES = {"duties": "Duties (what the work is)", "conditions": "Working conditions", "prospects": "Prospects",
+               "path": "Path into the field", "advice": "Advice", "network": "People to talk to"}
+
+
+def theme_status(c: dict[str, Any] | None) -> str:
+    """One interview's coverage of one theme, in words."""
+    if c is None:
+        return ""
+    if c.get("asked"):
+        return "asked"
+    if c.get("maybe"):
+        return "maybe asked"
+    if c.get("covered_in_answers"):
+        return "came up in the answers"
+    return "planned, not asked" if c.get("planned") else "not yet"
+
+
+def said_by(run: dict[str, Any]) -> str:
+    """Who said a sentence, shown only when it is not the interviewee (their column
+    already names them)."""
+    return "" if run.get("role") == "interviewee" else f"{run['speaker']}: "
 
 
 def coverage_lines(c: dict[str, Any], rows: list[dict], interviews: list[dict]) -> list[str]:
@@ -100,7 +124,15 @@ def render_md(comp: dict[str, Any]) -> str:
         out.append("| " + " | ".join(_md(x) for x in (
             n, i["date"], i["label"], i["role"], i["level"], i["company"], clock(i["duration_s"], NO_TIME),
             pct(i["interviewee_share"]), time_kept(i), yes_no(i["priority_first"]))) + " |")
-    out += ["", "## Your interviewing", "", comp["trend"]["sentence"], "", "## Coverage", ""]
+    out += ["", "## Your interviewing", "", comp["trend"]["sentence"], ""]
+    themes = comp.get("themes") or {}
+    if any(c for t in themes.values() for c in t["interviews"].values()):
+        out += ["## Themes", "", "| Theme | " + " | ".join(_md(i["label"]) for i in ivs) + " |", "|---|" + "---|" * len(ivs)]
+        for theme, t in themes.items():
+            name = THEME_NAMES.get(theme, theme) + (" (essential)" if t.get("essential") else "")
+            out.append(f"| {_md(name)} | " + " | ".join(_md(theme_status(t["interviews"].get(i["key"]))) for i in ivs) + " |")
+        out.append("")
+    out += ["## Coverage", ""]
     out += [f"- {line}" for line in coverage_lines(comp["coverage"], rows, ivs)]
     out += ["", "## Answer lengths", "", "| Question | " + " | ".join(_md(i["label"]) for i in ivs) + " |",
             "|---|" + "---|" * len(ivs)]
@@ -112,17 +144,18 @@ def render_md(comp: dict[str, Any]) -> str:
         for i in ivs:
             cell = r["cells"][i["key"]]
             head = f"- **{i['label']}**" + (f" ({who(i)})" if who(i) else "")
-            if cell is None or not cell["asked"]:
+            if cell is None or not (cell["asked"] or cell.get("state") == "maybe"):
                 out.append(f"{head}: {cell_status(cell)}")
                 continue
             how = f" (asked as a follow-up: “{cell['asked_text']}”)" if cell["match"] == "followup" else ""
+            how += " (maybe: “" + (cell.get("asked_text") or "") + "”)" if cell.get("state") == "maybe" else ""
             out.append(f"{head}: {clock(cell['answer_s'], NO_TIME) or '?'} from {clock(cell['start_s'], NO_TIME)}{how}")
-            for run in cell["excerpt"]:
-                out.append(f"  - [{clock(run['at_s'], NO_TIME)}] {run['speaker']}: “{run['text']}”")
+            for run in cell.get("answer") or cell["excerpt"]:
+                out.append(f"  - [{clock(run['at_s'], NO_TIME)}] {said_by(run)}“{run['text']}”")
         out.append("")
     if comp["pending"] or comp["skipped"] or comp["notes"]:
         out += ["## Notes", ""] + [f"- {_md(n)}" for n in comp["notes"]] + [""]
-    out += [f"Questions were matched across plans by id, else by meaning ({comp['similarity']}).", ""]
+    out += [FOOTNOTE, ""]
     return "\n".join(out)
 
 
@@ -130,7 +163,7 @@ def render_md(comp: dict[str, Any]) -> str:
 
 CSV_COLUMNS = ["question", "question_ids", "priority", "interview", "folder", "date", "interviewee",
                "level", "company", "planned_id", "in_plan", "asked", "match", "asked_at_s",
-               "answer_start_s", "answer_s", "excerpt"]
+               "answer_start_s", "answer_s", "excerpt", "state", "answer"]
 
 
 def render_csv(comp: dict[str, Any]) -> str:
@@ -146,7 +179,8 @@ def render_csv(comp: dict[str, Any]) -> str:
                         i["label"], i["level"] or "", i["company"] or "", c.get("id") or "",
                         "yes" if c.get("in_plan") else "no", "yes" if c.get("asked") else "no",
                         c.get("match") or "", _num(c.get("at_s")), _num(c.get("start_s")), _num(c.get("answer_s")),
-                        " / ".join(f"{x['speaker']}: {x['text']}" for x in c.get("excerpt") or [])]])
+                        " / ".join(f"{x['speaker']}: {x['text']}" for x in c.get("excerpt") or []),
+                        c.get("state") or "", " / ".join(f"{x['speaker']}: {x['text']}" for x in c.get("answer") or [])]])
     return buf.getvalue()
 
 
@@ -154,112 +188,9 @@ def _num(x: float | None) -> str:
     return "" if x is None else f"{x:.2f}"
 
 
-# ---- HTML -----------------------------------------------------------------------------------
-
-def audio_src(audio: str | None, out_dir: Path) -> str | None:
-    """The recording's path relative to the page, so the page works wherever both are moved."""
-    if not audio:
-        return None
-    rel = os.path.relpath(Path(audio).resolve(), Path(out_dir).resolve())
-    return quote(rel.replace(os.sep, "/"))
-
+# ---- HTML: compare_html.py --------------------------------------------------------------------
 
 def render_html(comp: dict[str, Any], out_dir: Path) -> str:
-    ivs, rows = comp["interviews"], comp["questions"]
-    e = escape
-    title = f"Across {len(ivs)} interview{'s' if len(ivs) != 1 else ''}"
-    players = {i["key"]: audio_src(i["audio"], out_dir) for i in ivs}
+    from listenwell.analysis.compare_html import render_html as page
 
-    trs = []
-    for n, i in enumerate(ivs, start=1):
-        src = players[i["key"]]
-        player = (f'<audio id="audio-{i["key"]}" controls preload="metadata" src="{e(src)}"></audio>'
-                  if src else '<span class="muted">no recording</span>')
-        trs.append("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in (
-            n, i["date"] or "", i["label"], i["role"] or "", i["level"] or "", i["company"] or "",
-            clock(i["duration_s"], NO_TIME), pct(i["interviewee_share"]), time_kept(i), yes_no(i["priority_first"])))
-            + f"<td>{player}</td></tr>")
-    head = "".join(f"<th>{e(h)}</th>" for h in ("#", "Date", "Interviewee", "Role", "Level", "Company", "Duration",
-                                                   "Their share", "Time", "Priority first", "Recording"))
-    interviews_table = f'<table class="list"><thead><tr>{head}</tr></thead><tbody>{"".join(trs)}</tbody></table>'
-
-    cols = "".join(f'<th data-i="{i["key"]}">{e(i["label"])}<small>{e(who(i))}</small></th>' for i in ivs)
-    body = []
-    for r in rows:
-        tds = []
-        for i in ivs:
-            tds.append(_html_cell(r["cells"][i["key"]], i, players[i["key"]] is not None))
-        ids = f'<small>{e(", ".join(r["ids"]))}</small>' if r["ids"] else ""
-        body.append(f'<tr data-q="{e(r["key"])}"><th>{e(r["text"])}{ids}</th>{"".join(tds)}</tr>')
-    matrix = (f'<table class="matrix"><thead><tr><th>Question</th>{cols}</tr></thead>'
-              f'<tbody>{"".join(body)}</tbody></table>')
-
-    cover = "".join(f"<li>{e(x)}</li>" for x in coverage_lines(comp["coverage"], rows, ivs))
-    notes = "".join(f"<li>{e(n)}</li>" for n in comp["notes"])
-    notes_html = f'<section id="notes"><h2>Notes</h2><ul>{notes}</ul></section>' if notes else ""
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)} · listenwell</title>
-<style>{CSS}</style></head>
-<body>
-<header><h1>{e(title)}</h1><p class="muted">Generated {e(comp["generated_at"])} by listenwell {e(comp["tool_version"])}. Click a time to hear that moment.</p></header>
-<section id="interviews"><h2>Interviews</h2>{interviews_table}</section>
-<section id="trend"><h2>Your interviewing</h2><p>{e(comp["trend"]["sentence"])}</p>{trend_svg(comp["trend"])}</section>
-<section id="coverage"><h2>Coverage</h2><ul>{cover}</ul></section>
-<section id="answers"><h2>Questions × interviewees</h2><div class="scroll">{matrix}</div>
-<p class="muted">Questions are matched across plans by id, else by meaning ({e(comp["similarity"])}).</p></section>
-{notes_html}
-<script>{JS}</script>
-</body></html>
-"""
-
-
-def _html_cell(cell: dict[str, Any] | None, i: dict[str, Any], playable: bool) -> str:
-    e = escape
-    key = i["key"]
-    if cell is None:
-        return f'<td class="cell none" data-i="{key}"><span class="muted">not in plan</span></td>'
-    if not cell["asked"]:
-        return f'<td class="cell skipped" data-i="{key}"><span class="muted">{cell_status(cell)}</span></td>'
-    lines = []
-    for run in cell["excerpt"]:
-        ts = (f'<button type="button" class="ts" data-audio="audio-{key}" data-t="{run["at_s"]}" '
-              f'title="Play from {clock(run["at_s"], NO_TIME)}"{"" if playable else " disabled"}>{clock(run["at_s"], NO_TIME)}</button>')
-        lines.append(f'<p>{ts} <b>{e(run["speaker"])}:</b> {e(run["text"])}</p>')
-    tag = (f' <span class="tag" title="{e(cell["asked_text"])}">asked as a follow-up</span>'
-           if cell["match"] == "followup" else "")
-    length = f'<span class="len" title="answer length">{clock(cell["answer_s"], NO_TIME) or "asked"}</span>{tag}'
-    return f'<td class="cell asked" data-i="{key}">{length}{"".join(lines)}</td>'
-
-
-CSS = """
-:root{--ink:#1d2330;--muted:#6b7280;--line:#e5e7eb;--accent:#2563eb;--ok:#15803d;--warn:#b45309}
-*{box-sizing:border-box}body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--ink);margin:0 auto;max-width:1200px;padding:24px}
-h1{margin:0 0 4px}h2{margin:28px 0 10px;font-size:1.2em}.muted{color:var(--muted)}small{display:block;color:var(--muted);font-weight:normal}
-table{border-collapse:collapse;width:100%}table.list td:nth-child(2){white-space:nowrap}th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
-table.list audio{height:32px;width:220px}.scroll{overflow-x:auto}
-table.matrix th:first-child{min-width:220px;max-width:320px}table.matrix td{min-width:200px}
-td.cell p{margin:4px 0}td.none,td.skipped{background:#fafafa}td.playing{background:#eff6ff}
-.len{display:inline-block;font-weight:600;background:#ecfdf5;color:var(--ok);border-radius:4px;padding:0 6px}
-.tag{font-size:.8em;color:var(--warn)}
-button.ts{font:inherit;font-size:.85em;border:1px solid var(--accent);color:var(--accent);background:#fff;border-radius:4px;padding:0 5px;cursor:pointer}
-button.ts:hover{background:var(--accent);color:#fff}button.ts:disabled{border-color:var(--line);color:var(--muted);cursor:default;background:#fff}
-svg text{font:12px system-ui,sans-serif;fill:var(--ink)}
-"""
-
-# Clicking a time seeks that interview's recording and plays it. play() may be refused
-# (autoplay rules, missing file); the position is kept either way.
-JS = """
-document.addEventListener('click', function (ev) {
-  var b = ev.target.closest('button.ts');
-  if (!b) return;
-  var a = document.getElementById(b.dataset.audio);
-  if (!a) return;
-  a.currentTime = parseFloat(b.dataset.t);
-  var p = a.play();
-  if (p && p.catch) p.catch(function () {});
-  document.querySelectorAll('td.playing').forEach(function (td) { td.classList.remove('playing'); });
-  b.closest('td').classList.add('playing');
-});
-"""
+    return page(comp, out_dir)

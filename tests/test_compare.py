@@ -69,20 +69,26 @@ def test_matrix_matches_questions_by_id_and_by_meaning(compared):
     assert future["cells"]["i1"]["asked"] is False and future["cells"]["i3"] is None
 
 
-def test_excerpts_are_first_sentences_attributed_with_times(compared):
+def test_answers_whole_and_key_sentences_attributed_with_times(compared):
     _, comp = compared
     cell = _row(comp, "What does a typical day")["cells"]["i2"]
-    first = cell["excerpt"][0]
-    assert first["speaker"] == "Sam Ortiz" and first["role"] == "interviewee"
-    assert first["text"] == "Mornings are for synthesis. I sort notes from yesterday's sessions into themes."
-    assert abs(first["at_s"] - cell["start_s"]) < 0.5
+    # the whole answer, one item per run of one speaker
+    assert [(r["speaker"], r["role"]) for r in cell["answer"]] == [("Sam Ortiz", "interviewee")]
+    assert cell["answer"][0]["text"] == SCRIPT_B[1][1]
+    # a few key sentences: the first, then those that say the most, in the order said
+    key = [r["text"] for r in cell["excerpt"]]
+    assert key[0] == "Mornings are for synthesis." and len(key) == 3
+    assert "Afternoons I meet product managers and we decide what to test next." in key
+    assert all(k in SCRIPT_B[1][1] for k in key)
+    assert abs(cell["excerpt"][0]["at_s"] - cell["start_s"]) < 0.5
+    assert cell["excerpt"][1]["at_s"] > cell["excerpt"][0]["at_s"]
     # a follow-up answering another plan's question fills that cell, with both speakers
     pay = _row(comp, "What is the pay like")["cells"]
     assert pay["i3"]["asked"] is False and pay["i1"] is None
     assert pay["i2"]["match"] == "followup"
     assert pay["i2"]["asked_text"] == "And what is the pay like at Contoso?"
-    assert [r["role"] for r in pay["i2"]["excerpt"]] == ["interviewee"]
-    assert pay["i2"]["excerpt"][0]["text"] == "Fair for the region. Seniors earn more than most designers here."
+    assert {r["role"] for r in pay["i2"]["excerpt"]} == {"interviewee"}
+    assert " ".join(r["text"] for r in pay["i2"]["excerpt"]) == "Fair for the region. Seniors earn more than most designers here."
 
 
 def test_coverage_and_trend(compared):
@@ -119,8 +125,11 @@ def test_outputs_md_csv_html_are_private_and_agree(compared):
     html = (out / "compare.html").read_text()
     assert "http://" not in html and "https://" not in html  # offline: nothing fetched
     # recordings are linked relative to the page
-    assert 'src="../../interviews0/2026-02-03-sam/audio.flac"' in html or "2026-02-03-sam/audio.flac" in html
+    # --out elsewhere: absolute paths, which survive moving that folder (the relative form is the fallback)
+    sam = next(Path(i["folder"]) for i in comp["interviews"] if i["label"] == "Sam Ortiz").resolve()
+    assert f'src="{(sam / "audio.flac").as_uri()}"' in html and 'data-alt="../../' in html
     assert 'src="/' not in html
+    assert "similarity" not in html.split('id="footnote"')[1]  # a footnote in plain words
 
 
 def test_parent_folder_with_other_folders_and_pending_interviews(tmp_path, monkeypatch):
@@ -141,6 +150,9 @@ def test_parent_folder_with_other_folders_and_pending_interviews(tmp_path, monke
     assert result.exit_code == 0, result.output
     md = (tmp_path / "compare.md").read_text()
     assert "2026-04-09-jo: pending, not transcribed yet" in md
+    # the page beside the interviews points at them relatively: the folder can move whole
+    html = (tmp_path / "compare.html").read_text()
+    assert 'src="2026-02-03-sam/audio.flac"' in html and 'href="2026-02-03-sam/report.html"' not in html
     # the pending interview still counts for who was reached: below is no longer missing
     assert "all three covered" in md and "counting 1 pending" in md
     assert "Compared 3 interviews" in result.stdout
@@ -233,7 +245,7 @@ def test_missing_recording_disables_its_timestamps(tmp_path):
     result = runner.invoke(app, ["compare", str(tmp_path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "out" / "compare.html").read_text()
-    assert '<audio id="audio-i1"' in html and 'src="../a/audio.flac"' in html
+    assert '<audio id="audio-i1"' in html and 'data-alt="../a/audio.flac"' in html
     assert '<audio id="audio-i2"' not in html and "no recording" in html
     assert 'data-audio="audio-i2"' in html and html.count("disabled>") == html.count('data-audio="audio-i2"')
 

@@ -9,7 +9,9 @@ from browser import Browser, chromium_or_skip
 from compare_fixtures import make_three
 from typer.testing import CliRunner
 
+from listenwell.analysis.report import write_report
 from listenwell.cli import app
+from listenwell.report_records import Report
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -18,7 +20,8 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 def page_path(tmp_path_factory) -> Path:
     chromium_or_skip()
     root = tmp_path_factory.mktemp("interviews")
-    make_three(root, report="truth")
+    for folder in make_three(root, report="truth"):  # with their report pages, to link to
+        write_report(folder, Report.load(folder.report_path))
     out = root / "review"
     result = CliRunner().invoke(app, ["compare", str(root), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -64,8 +67,29 @@ def test_compare_page_in_chromium(page_path, tmp_path):
         now3 = page.wait_for("document.getElementById('audio-i3').currentTime || null")
         assert t3 <= now3 < t3 + 3.0
 
+        # each interview links to its report page, which opens
+        links = page.eval("[...document.querySelectorAll('a.report-link')].map(a => a.href)")
+        assert len(links) == 3 and all(x.endswith("/report.html") for x in links)
+        # the interviewee is named once, at the top of their column, not before every sentence
+        assert page.eval("""[...document.querySelectorAll('td[data-i="i2"] p b')]
+            .filter(b => b.textContent.startsWith('Sam Ortiz')).length""") == 0
+        # a few key sentences, the whole answer on expand
+        cell = 'tr[data-q="day"] td[data-i="i2"]'
+        assert page.eval(f"document.querySelectorAll('{cell} > p').length") == 3
+        assert page.eval(f"document.querySelector('{cell} details').open") is False
+        page.click(f"{cell} details summary")
+        whole = page.wait_for(f"document.querySelector('{cell} details').open && document.querySelector('{cell} details').textContent")
+        assert "Fridays I plan recruiting." in whole
         page.screenshot(ARTIFACTS / "compare.png")
         assert page.errors == []
+
+        # the page moved elsewhere on its own still finds every recording (absolute paths)
+        moved = tmp_path / "moved" / "compare.html"
+        moved.parent.mkdir()
+        moved.write_bytes(page_path.read_bytes())
+        away = browser.open(moved)
+        away.wait_for("[...document.querySelectorAll('audio')].every(x => x.readyState >= 1)")
+        assert away.errors == []
 
 
 @pytest.mark.slow
