@@ -39,6 +39,28 @@ def plan(tmp_path) -> Path:
     return p
 
 
+def mount_tmpfs(path: Path, size: str) -> Path:
+    """A size-limited tmpfs at `path` (made here), for full and read-only disks; the test
+    skips where that needs what it lacks (root, mount(8), a container that allows it)."""
+    import shutil
+    import subprocess
+
+    path.mkdir(exist_ok=True)
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a size-limited tmpfs needs root and mount(8)")
+    run = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=700", "tmpfs", str(path)],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {run.stderr.strip()}")
+    return path
+
+
+def unmount(path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
 class ReadOnlyMount:
     """A small tmpfs to fill, then make read-only: `path`, `seal()`. Root ignores file
     permissions, so a read-only mount is the only honest read-only folder for root."""
@@ -54,18 +76,8 @@ class ReadOnlyMount:
 
 @pytest.fixture
 def read_only_mount(tmp_path):
-    import shutil
-    import subprocess
-
-    mnt = tmp_path / "ro"
-    mnt.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("a read-only mount needs root and mount(8)")
-    run = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,mode=700", "tmpfs", str(mnt)],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {run.stderr.strip()}")
+    mnt = mount_tmpfs(tmp_path / "ro", "64m")
     try:
         yield ReadOnlyMount(mnt)
     finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+        unmount(mnt)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
+from conftest import mount_tmpfs, unmount
 from rig import LISTENWELL, meta, start_rig, started, tone, wait_for
 
 from listenwell.recorder.wavfile import sha256
@@ -110,17 +111,10 @@ def test_microphone_removed_mid_capture(rig, plan, tmp_path):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 700 KiB tmpfs: needs root and mount(8); skipped otherwise."""
-    mnt = tmp_path / "small"
-    mnt.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("a size-limited tmpfs needs root")
-    run = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k,mode=700", "tmpfs", str(mnt)],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {run.stderr.strip()}")
+    """A 700 KiB tmpfs (root and mount(8); skipped otherwise)."""
+    mnt = mount_tmpfs(tmp_path / "small", "700k")
     yield mnt
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+    unmount(mnt)
 
 
 def test_disk_full_stops_and_keeps_everything(rig, plan, tmp_path, small_disk):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, mount_tmpfs, unmount
 from typer.testing import CliRunner
 
 from listenwell.cli import app
@@ -48,20 +48,12 @@ def test_transcribe_on_a_read_only_folder_fails_before_any_work(read_only_mount)
 
 
 def test_transcribe_without_room_on_the_disk_fails_before_any_work(tmp_path):
-    import os
-    import shutil
-
-    mnt = tmp_path / "small"
-    mnt.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("a size-limited tmpfs needs root")
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)]).returncode:
-        pytest.skip("cannot mount a tmpfs here")
+    mnt = mount_tmpfs(tmp_path / "small", "3m")
     try:
         folder = _imported(mnt / "iv")  # 1.8 MB of audio: about 1 MB left
         r = runner.invoke(app, ["transcribe", str(folder)])
     finally:
-        subprocess.run(["umount", "-l", str(mnt)])
+        unmount(mnt)
     assert r.exit_code == 2, r.output
     assert "MB free on its disk" in r.output and "needed" in r.output
 
