@@ -2,7 +2,7 @@
 
 A plan is TOML (see STARTER_PLAN) or a plain Markdown/text list of questions, one per line
 or bullet, priority by order. Markdown plans may start with `key: value` lines for the
-interview fields (interviewee, role, company, level, minutes, interviewer).
+interview fields (interviewee, role, company, level, minutes, interviewer, people).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from listenwell.errors import PlanError
 
 LEVELS = ("above", "peer", "below")
 DEFAULT_TARGET_SHARE = 0.70
+DEFAULT_PEOPLE = 2  # an interview has two people unless the plan says otherwise
+MAX_PEOPLE = 20
 PLAN_SUFFIXES = (".toml", ".md", ".markdown", ".txt")
 
 DEFAULT_CONSENT_STATEMENT = (
@@ -40,6 +42,7 @@ INTERVIEW_KEYS = {
     "date": str,
     "consent_statement": str,
     "target_share": (int, float),
+    "people": int,
 }
 QUESTION_KEYS = {"id": str, "text": str, "priority": int, "theme": str}
 # What a question is about. An informational interview should leave you with a clear idea
@@ -69,6 +72,7 @@ class Plan:
     date: str = ""
     consent_statement: str = DEFAULT_CONSENT_STATEMENT
     target_share: float = DEFAULT_TARGET_SHARE  # wanted share of speech by the interviewee
+    people: int = DEFAULT_PEOPLE  # voices in the recording, the interviewer included (3+: a panel)
 
     def by_priority(self) -> list[Question]:
         return sorted(self.questions, key=lambda q: (q.priority, self.questions.index(q)))
@@ -158,6 +162,9 @@ def _read_interview(plan: Plan, info: object, lines: list[str], err: ErrorSink) 
     if not 0 < plan.target_share < 1:
         err(_line_of(lines, r"^\s*target_share\s*=", after=interview_start),
             "target_share must be a fraction between 0 and 1, such as 0.7")
+    if not 1 <= plan.people <= MAX_PEOPLE:
+        err(_line_of(lines, r"^\s*people\s*=", after=interview_start),
+            f"people must be a whole number from 1 to {MAX_PEOPLE} (you included)")
     if not plan.consent_statement:
         plan.consent_statement = DEFAULT_CONSENT_STATEMENT
 
@@ -210,7 +217,7 @@ def _read_questions(plan: Plan, questions: object, lines: list[str], err: ErrorS
 
 _THEME_TAG = re.compile(r"\s\[([A-Za-z]+)\]\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\[[ xX]\]\s+)")
-_META = re.compile(r"^\s*(interviewee|interviewer|role|company|level|minutes|date)\s*:\s*(.+?)\s*$", re.I)
+_META = re.compile(r"^\s*(interviewee|interviewer|role|company|level|minutes|date|people)\s*:\s*(.+?)\s*$", re.I)
 
 
 def parse_text_plan(text: str, name: str = "plan.md") -> tuple[Plan | None, list[str]]:
@@ -232,6 +239,11 @@ def parse_text_plan(text: str, name: str = "plan.md") -> tuple[Plan | None, list
                     continue
                 if not 0 < plan.minutes <= 600:
                     errors.append(f"{name}:{n}: minutes must be between 1 and 600")
+            elif key == "people":
+                if not value.isdigit() or not 1 <= int(value) <= MAX_PEOPLE:
+                    errors.append(f"{name}:{n}: people must be a whole number from 1 to {MAX_PEOPLE}, not '{value}'")
+                    continue
+                plan.people = int(value)
             elif key == "level":
                 if value.lower() not in LEVELS:
                     errors.append(f"{name}:{n}: level must be one of {', '.join(LEVELS)}, not '{value}'")
@@ -279,6 +291,7 @@ level = "above"                     # relative to the position you explore: abov
 minutes = 20                        # the time you promised them
 # interviewer = "Your Name"
 # target_share = 0.7                # the share of speech you want them to have
+# people = 3                        # voices on the recording, you included (default 2; 3+ for a panel)
 # consent_statement = "..."         # what you read out before recording
 
 [[questions]]

@@ -1,13 +1,18 @@
 """Before the interview: `listenwell check` (10-15 minutes before the call) and `listenwell
-enroll` (your voice, once).
+enroll` (your voice profile).
 
 Both span two stages (a clip through the recorder's real capture path, then the speech
 model or the speaker embedding of the transcribe stage), so they live here, with the
 command-line assembly, and not inside either stage.
 
 check: the device, a few seconds recorded with their level and transcript, free disk for
-the planned minutes, the speech model loads. Every step is shown; any failure ends with a
-non-zero exit and the reason.
+the planned minutes, the speech model loads, and your voice profile: when there is none
+yet, the check records 15 s of you instead of a few and keeps your voice from them (the
+interviewer is the user: the same voice in every interview). Every step is shown; any
+failure ends with a non-zero exit and the reason (no profile is a warning, not a failure).
+
+enroll: a voice profile from the microphone, a clip, or an interview whose interviewer is
+known (`--from DIR`), added as one more occasion to the profile; `--delete` forgets it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from rich.console import Console
 
 from listenwell.errors import UserError
 from listenwell.plan import load_plan
+from listenwell.userdata import NO_PROFILE_NOTICE
 
 QUIET_PEAK_DBFS = -40.0  # speech peaks below this: the mic is too far or the gain too low
 DEFAULT_MINUTES = 60.0
@@ -48,12 +54,13 @@ def check_cmd(
     minutes: float = typer.Option(None, "--minutes", help="Planned length, for the disk check (default: the plan's, else 60)."),
     where: Path = typer.Option(Path("."), "--where", help="Where the interview folder will go (disk check)."),
     model: str = typer.Option(None, "--model", help="Speech model to test (default: the bundled one)."),
+    profile: bool = typer.Option(True, "--profile/--no-profile", help="Without a voice profile yet, record 15 s of you to make one."),
 ) -> None:
-    """Check the setup before an interview: device, level, transcript, disk, model.
+    """Check the setup before an interview: device, level, transcript, disk, model, your voice profile.
 
     Example: listenwell check plan.toml --device USB
     """
-    run_check(plan, device, system_audio, seconds, minutes, where, model, Console(highlight=False))
+    run_check(plan, device, system_audio, seconds, minutes, where, model, Console(highlight=False), profile)
 
 
 @dataclass
@@ -73,8 +80,10 @@ class Checklist:
 
 
 def run_check(plan_path: Path | None, device: str | None, system_audio: str | None, seconds: float,
-              minutes: float | None, where: Path, model: str | None, console: Console) -> None:
+              minutes: float | None, where: Path, model: str | None, console: Console,
+              make_profile: bool = True) -> None:
     from listenwell.recorder.clip import open_devices, record_clip
+    from listenwell.transcribe.speakers.profile import load_profile
 
     out = Checklist(console)
     plan = load_plan(plan_path) if plan_path else None
@@ -91,15 +100,28 @@ def run_check(plan_path: Path | None, device: str | None, system_audio: str | No
         out.ok("system audio", f"{system.name} ({system.index})")
 
     channels = 2 if system else 1
+    profile = load_profile()
+    enrolling = make_profile and (profile is None or not profile.usable)
+    ask = "say a sentence into the microphone"
+    if enrolling:  # one recording for both: the level test and the profile
+        seconds = max(seconds, ENROLL_SECONDS)
+        ask = "no voice profile of you yet: read anything aloud in your normal voice (it makes one)"
     try:
-        with console.status(f"recording {seconds:.0f} s: say a sentence into the microphone..."):
+        with console.status(f"recording {seconds:.0f} s: {ask}..."):
             clip = record_clip(device, seconds, system_audio)
     except UserError as e:
         out.fail("recording", str(e))
+        clip = None
     else:
         out.ok("recording", f"{clip.seconds:.1f} s captured, {clip.lost_frames} frames lost")
         _levels(out, clip.audio, ["microphone", "system audio"][:channels])
         _transcript(out, clip.mic_float(), clip.samplerate, model)
+    if enrolling and clip is not None:
+        _make_profile(out, clip.mic_float(), clip.samplerate, f"check, microphone {mic.name}")
+    elif profile is not None and profile.usable:
+        out.ok("voice profile", f"{len(profile.entries)} occasion(s), last {profile.summary()['updated'][:10]}")
+    else:
+        out.warn("voice profile", NO_PROFILE_NOTICE)
 
     need = minutes * 60 * rate * 2 * channels * DISK_MARGIN
     try:
@@ -154,6 +176,33 @@ def _transcript(out: Checklist, mic: np.ndarray, rate: int, model: str | None) -
         out.warn("transcript", "no words recognised; speak during the check to test it")
 
 
+def _make_profile(out: Checklist, mic: np.ndarray, rate: int, source: str) -> None:
+    """Your voice profile from the check's recording; a warning (not a failure) if it cannot be made."""
+    from listenwell.transcribe.speakers.profile import add_occasion, save_profile, voice_from_audio
+
+    try:
+        vector, speech_s = voice_from_audio(_to_16k(mic, rate))
+        path = save_profile(add_occasion(None, vector, speech_s, source)[0])
+    except UserError as e:
+        out.warn("voice profile", f"not made: {e}; `listenwell enroll` makes one later")
+        return
+    out.ok("voice profile", f"made from {speech_s:.0f} s of your voice: {path} (only numbers, no audio; "
+                            "`listenwell enroll --delete` forgets it)")
+
+
+def _to_16k(audio: np.ndarray, rate: int) -> np.ndarray:
+    from listenwell.transcribe.audio import SAMPLE_RATE
+
+    if rate == SAMPLE_RATE:
+        return audio
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(rate, SAMPLE_RATE)
+    return resample_poly(audio, SAMPLE_RATE // g, rate // g).astype(np.float32)
+
+
 def _end(out: Checklist) -> None:
     if out.failures:
         reasons = "; ".join(out.failures)
@@ -166,44 +215,59 @@ def _end(out: Checklist) -> None:
 
 def enroll_cmd(
     from_file: Path | None = typer.Option(None, "--from-file", help="Use an existing clip of your voice instead of recording."),
+    from_dir: Path | None = typer.Option(None, "--from", help="An interview whose interviewer is known: a two-channel recording's microphone side, or a transcript you corrected with `listenwell label`."),
     seconds: float = typer.Option(ENROLL_SECONDS, "--seconds", min=6.0, max=120.0, help="How long to record."),
     device: str | None = typer.Option(None, "--device", "-d", help="Microphone: number or part of its name (see `listenwell devices`)."),
-    delete: bool = typer.Option(False, "--delete", help="Delete the enrolled voice."),
+    delete: bool = typer.Option(False, "--delete", help="Delete your voice profile."),
 ) -> None:
-    """Record your voice once (about 15 s) so transcripts know which speaker is you.
+    """Your voice profile: 15 s of your voice, so transcripts know which speaker is you.
 
-    Only a voice embedding (a list of numbers) is kept, on this machine, readable by you
-    alone: $XDG_DATA_HOME/listenwell/interviewer.npy. `--delete` removes it.
+    Each enrollment adds an occasion (another microphone, room or day) to the profile.
+    Only voice embeddings (lists of numbers) are kept, on this machine, readable by you
+    alone: $XDG_DATA_HOME/listenwell/voice-profile.npz. `--delete` removes it.
 
     Example: listenwell enroll            (then read any text aloud until it stops)
     Example: listenwell enroll --from-file my-voice.m4a
+    Example: listenwell enroll --from interviews/priya
     """
     from listenwell.transcribe.audio import decode
-    from listenwell.transcribe.speakers.naming import enrollment_path, save_enrollment
-    from listenwell.transcribe.speakers.profile import voice_from_audio
+    from listenwell.transcribe.speakers.profile import (
+        add_occasion,
+        delete_profile,
+        load_profile,
+        save_profile,
+        voice_from_audio,
+    )
+    from listenwell.userdata import profile_path
 
-    path = enrollment_path()
     if delete:
-        if path.exists():
-            path.unlink()
-            typer.echo(f"deleted {path}")
-        else:
-            typer.echo(f"no enrolled voice ({path} does not exist)")
+        gone = delete_profile()
+        typer.echo(f"deleted {', '.join(map(str, gone))}" if gone else f"no voice profile ({profile_path()} does not exist)")
         return
-    if from_file is not None:
-        if not from_file.is_file():
-            raise UserError(f"{from_file}: no such file")
-        audio = decode(from_file)
+    if from_file is not None and from_dir is not None:
+        raise UserError("give either --from-file or --from, not both")
+    if from_dir is not None:
+        from listenwell.transcribe.speakers.profile_sources import voice_from_interview
+
+        vector, speech_s, source = voice_from_interview(from_dir)
     else:
-        audio = _record_voice(seconds, device)
-    vector, speech_s = voice_from_audio(audio)
-    save_enrollment(vector, path)
-    typer.echo(f"enrolled your voice from {speech_s:.0f} s of speech: {path} (delete with `listenwell enroll --delete`)")
+        if from_file is not None:
+            if not from_file.is_file():
+                raise UserError(f"{from_file}: no such file")
+            audio, source = decode(from_file), f"file {from_file.name}"
+        else:
+            audio, source = _record_voice(seconds, device)
+        vector, speech_s = voice_from_audio(audio)
+    profile, similarity = add_occasion(load_profile(), vector, speech_s, source)
+    path = save_profile(profile)
+    before = f"; it sounds like your profile (similarity {similarity:.2f})" if similarity is not None else ""
+    typer.echo(f"voice profile: {len(profile.entries)} occasion(s), this one from {speech_s:.0f} s of speech "
+               f"({source}){before}: {path} (delete with `listenwell enroll --delete`)")
 
 
-def _record_voice(seconds: float, device: str | None) -> np.ndarray:
+def _record_voice(seconds: float, device: str | None) -> tuple[np.ndarray, str]:
     """Your voice from the microphone, 16 kHz mono float32 (resampled by the same decoder
-    as recordings, through a private temporary file)."""
+    as recordings, through a private temporary file), and the microphone's name."""
     import soundfile as sf
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -219,4 +283,4 @@ def _record_voice(seconds: float, device: str | None) -> np.ndarray:
     with tempfile.TemporaryDirectory() as d:
         wav = Path(d) / "enroll.wav"
         sf.write(wav, clip.audio[:, 0], clip.samplerate)
-        return decode(wav)
+        return decode(wav), f"microphone {mic.name}"

@@ -1,7 +1,11 @@
 """listenwell's own folder: $XDG_DATA_HOME/listenwell (default ~/.local/share/listenwell).
 
 The only place outside interview folders that listenwell writes to (0700, files 0600):
-- `interviewer.npy`: your voice profile (`listenwell enroll`; `enroll --delete` removes it);
+- `voice-profile.npz`: your voice profile, a few voice embeddings of your own voice (lists
+  of numbers, never audio), one per occasion (microphone, room), with when and from what
+  each was made (`listenwell check` or `listenwell enroll` make it; `enroll --delete`
+  removes it). `interviewer.npy` is the one-embedding profile of earlier versions: still
+  read, deleted with it;
 - `comparisons.jsonl`: where `listenwell compare` wrote pages that quote interviews, so
   that `listenwell forget` can delete those copies too.
 """
@@ -17,11 +21,46 @@ from listenwell.errors import WriteError
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 COMPARISONS = "comparisons.jsonl"
+PROFILE = "voice-profile.npz"
+LEGACY_PROFILE = "interviewer.npy"
+
+# What `record` and `transcribe` say when there is no profile (numbers: docs/speakers.md)
+NO_PROFILE_NOTICE = (
+    "no voice profile of you yet: speakers will be told apart by voice alone, and which one "
+    "is you guessed from the questions (talk share about 2 pp less sure, and a voice may be "
+    "missed or misnamed). `listenwell enroll` makes one from 15 s of your voice; "
+    "`listenwell check` offers it too."
+)
 
 
 def data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "listenwell"
+
+
+def profile_path() -> Path:
+    """Where the voice profile lives."""
+    return data_dir() / PROFILE
+
+
+def has_voice_profile() -> bool:
+    return profile_path().is_file() or (data_dir() / LEGACY_PROFILE).is_file()
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """`data` as `path` (0600) in listenwell's own folder (0700), whole or not at all."""
+    _ensure()
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with os.fdopen(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE), "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise WriteError(path, e) from None
 
 
 def _ensure() -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.live import Live
 
-from listenwell import __version__, manifest
+from listenwell import __version__, manifest, userdata
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder, append_jsonl, write_text
 from listenwell.plan import Plan, load_plan
@@ -84,6 +84,11 @@ def record(opts: RecordOptions, console: Console) -> Path:
     target = Path(opts.to) if opts.to else default_folder(plan)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UserError(f"{target} already exists and is not empty; choose another --to")
+
+    # -- voice profile notice (speaker attribution; see docs/speakers.md) --
+    if system is None and not userdata.has_voice_profile():
+        console.print(f"note: {userdata.NO_PROFILE_NOTICE}", style="yellow", highlight=False)
+    # -- end of voice profile notice --
 
     consent = consent_mod.obtain(plan.consent_statement, plan.interviewee, plan.interviewer,
                                  opts.consent, opts.consent_by, on_tape=opts.record_consent)

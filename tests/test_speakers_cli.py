@@ -21,6 +21,12 @@ from samples.synth_conversation import make_conversation, make_monologue, speech
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path, monkeypatch):
+    """No test sees (or writes) the voice profile of whoever runs the tests."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
 def make_folder(tmp_path, name, audio, sr, **meta):
     src = tmp_path / f"{name}.wav"
     sf.write(src, audio.T if audio.ndim == 2 else audio, sr)
@@ -121,18 +127,20 @@ def test_no_speakers_option_turns_attribution_off():
 
 @pytest.mark.slow
 def test_enroll_names_the_interviewer_by_voice(tmp_path, monkeypatch):
+    from listenwell.transcribe.speakers.profile import load_profile
+
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     # a clip of the interviewer's voice alone, from another conversation with the same voices
     two, sr, _ = make_conversation(seed=0, exchanges=4, two_channel=True, crosstalk_db=None)
     sf.write(tmp_path / "me.wav", two[0], sr)
     r = runner.invoke(app, ["enroll", "--from-file", str(tmp_path / "me.wav")])
     assert r.exit_code == 0, r.output
-    path = tmp_path / "data" / "listenwell" / "interviewer.npy"
+    path = tmp_path / "data" / "listenwell" / "voice-profile.npz"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
     mono, sr, truth = make_conversation(seed=0, exchanges=2, questions=["Where did you study?", "Who hired you?"])
     tr = bare_transcript(len(mono) / sr)
-    out = attribute_audio(tr, mono, sr, {}, None, SpeakerOptions())
+    out = attribute_audio(tr, mono, sr, {}, None, SpeakerOptions(enrollment=load_profile().id))
     assert out.speakers["interviewer_by"] == "enrollment"
     want, got = talk_shares(truth), talk_shares(out.turns)
     assert abs(want["interviewer"] - got["interviewer"]) < 0.05
@@ -146,7 +154,7 @@ def test_enroll_refuses_a_clip_without_speech(tmp_path, monkeypatch):
     sf.write(tmp_path / "quiet.wav", np.zeros(16000 * 8, np.float32), 16000)
     r = runner.invoke(app, ["enroll", "--from-file", str(tmp_path / "quiet.wav")])
     assert r.exit_code == 2 and "speech found" in r.output
-    assert not (tmp_path / "data" / "listenwell" / "interviewer.npy").exists()
+    assert not (tmp_path / "data" / "listenwell" / "voice-profile.npz").exists()
     assert speech_spans(np.zeros(100, np.float32), 16000) == []
 
 
@@ -185,9 +193,9 @@ def test_enroll_records_from_the_microphone(tmp_path):
     finally:
         rig.stop()
     assert enroll.returncode == 0, err
-    assert "enrolled your voice" in out
-    path = tmp_path / "data" / "listenwell" / "interviewer.npy"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and np.load(path).ndim == 1
+    assert "voice profile: 1 occasion(s)" in out and "microphone" in out
+    path = tmp_path / "data" / "listenwell" / "voice-profile.npz"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and np.load(path)["embeddings"].shape == (1, 192)
 
 
 def test_a_channel_without_speech_falls_back_to_diarization():
@@ -201,17 +209,17 @@ def test_a_channel_without_speech_falls_back_to_diarization():
     assert "'interviewee' has almost no speech" in out.speakers["detail"]["note"]
 
 
-def test_enrollment_names_a_channel(tmp_path, monkeypatch):
+def test_enrollment_names_a_channel():
     """--channels-are-speakers without metadata: the enrolled voice says which channel is
     the interviewer, even against the question counts (here the enrolled voice answers)."""
     from listenwell.transcribe.speakers.diarize import embed
-    from listenwell.transcribe.speakers.naming import save_enrollment
+    from listenwell.transcribe.speakers.profile import add_occasion
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     two, sr, truth = make_conversation(seed=0, exchanges=2, two_channel=True, crosstalk_db=None)
-    save_enrollment(embed(two[1], sr))  # the voice on channel 2 (the synthetic "interviewee")
+    # the voice on channel 2 (the synthetic "interviewee")
+    profile = add_occasion(None, embed(two[1], sr), 20.0, "test")[0]
     out = attribute_audio(bare_transcript(two.shape[1] / sr), two, sr, {}, None,
-                          SpeakerOptions(channels_are_speakers=True))
+                          SpeakerOptions(channels_are_speakers=True), profile=profile)
     assert out.speakers["method"] == "channels" and out.speakers["interviewer_by"] == "enrollment"
     assert out.speakers["detail"]["enrollment_similarity"]["S2"] > 0.9
     want = {"interviewee": "interviewer", "interviewer": "interviewee"}

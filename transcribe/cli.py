@@ -19,17 +19,29 @@ def register(app: typer.Typer) -> None:
 
 
 def import_cmd(
-    audio: Path = typer.Argument(..., help="A recording: wav, flac, mp3, m4a, ogg, webm..."),
+    audio: Path | None = typer.Argument(None, help="A recording: wav, flac, mp3, m4a, ogg, webm..."),
     to: Path = typer.Option(..., "--to", help="The new interview folder to create."),
     plan: Path | None = typer.Option(None, "--plan", help="The interview plan (TOML or Markdown)."),
+    tracks: tuple[Path, Path] | None = typer.Option(None, "--tracks", help="One file per participant, yours first (a video call's separate tracks): ME THEM."),
+    offset: float = typer.Option(0.0, "--offset", help="With --tracks: how many seconds later the other track starts than yours."),
 ) -> None:
     """Make an interview folder from an existing recording (copied, never moved).
 
     Example: listenwell import ~/Downloads/call.m4a --plan plan.toml --to interviews/priya
+    Example: listenwell import --tracks me.m4a them.m4a --to interviews/priya
     """
-    from listenwell.transcribe.importing import import_audio
+    from listenwell.errors import UserError
+    from listenwell.transcribe.importing import import_audio, import_tracks
 
-    folder = import_audio(audio, to, plan)
+    if (audio is None) == (tracks is None):
+        raise UserError("give one recording, or --tracks ME THEM (one file per participant)")
+    if tracks is not None:
+        folder, warning = import_tracks(tracks[0], tracks[1], to, plan, offset)
+        if warning:
+            typer.echo(f"warning: {warning}", err=True)
+        audio = tracks[0]
+    else:
+        folder = import_audio(audio, to, plan)
     meta = folder.metadata()
     dur = meta.get("duration_s")
     length = f", {dur / 60:.1f} min" if dur else ""
@@ -50,6 +62,7 @@ def transcribe_cmd(
     speakers: int | None = typer.Option(None, "--speakers", min=1, max=20, help="Number of speakers, when known (default: found from the voices)."),
     channels_are_speakers: bool = typer.Option(False, "--channels-are-speakers", help="Each channel of the recording is one person (a call recorded as mic + system audio)."),
     no_speakers: bool = typer.Option(False, "--no-speakers", help="Skip speaker attribution (who spoke when)."),
+    no_profile: bool = typer.Option(False, "--no-profile", help="Do not use your voice profile (speakers told apart by voice alone)."),
 ) -> None:
     """Transcribe interviews (batch): transcript.json + .srt .vtt .txt in each folder.
 
@@ -66,13 +79,27 @@ def transcribe_cmd(
     from listenwell.transcribe.runner import run_transcribe
     from listenwell.transcribe.speakers import SpeakerOptions
 
+    enrollment = None if no_speakers or no_profile else _profile_id()
     results, code = run_transcribe(
         [str(t) for t in targets], model=model, language=language, compute_type=compute_type,
         threads=threads, workers=workers, force=force, quiet=as_json,
         speakers=SpeakerOptions(enabled=not no_speakers, num_speakers=speakers,
-                                channels_are_speakers=channels_are_speakers),
+                                channels_are_speakers=channels_are_speakers, enrollment=enrollment),
     )
     if as_json:
         typer.echo(json.dumps([r.__dict__ for r in results], indent=2, default=str))
     if code:
         raise typer.Exit(code)
+
+
+def _profile_id() -> str | None:
+    """The id of your voice profile, or None (and a notice of what that costs) without one."""
+    from listenwell.transcribe.speakers.profile import load_profile
+    from listenwell.userdata import NO_PROFILE_NOTICE
+
+    profile = load_profile()
+    if profile is None or not profile.usable:
+        why = "" if profile is None else " (made with another speaker model: enroll again)"
+        typer.echo(f"note: {NO_PROFILE_NOTICE}{why}", err=True)
+        return None
+    return profile.id

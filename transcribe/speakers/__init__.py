@@ -6,15 +6,19 @@ Two paths find the turns:
 - channels (channels.py): each channel is one person (interview.json `channels`, or
   `--channels-are-speakers`); per-channel voice activity with crosstalk removed;
 - diarization (diarize/): one channel, speakers told apart by voice.
-Then naming.py decides who the interviewer is, and assign.py labels words and splits
-segments at speaker changes. Labels: "interviewer" / "interviewee" for two speakers,
-"S1".."Sn" otherwise (a lone speaker is "S1" unless their enrolled voice names them).
+An interview has two people unless the plan says otherwise (`[interview] people`);
+`--speakers N` forces the count. With the user's voice profile (profile.py) the diarizer
+recognises the user's voice; without one, naming.py decides who the interviewer is from the
+questions. assign.py labels words and splits segments at speaker changes. Labels:
+"interviewer" / "interviewee" for two speakers, "S1".."Sn" otherwise (a lone speaker is "S1"
+unless their profile names them). facts.py adds the count expected, the profile used and
+the margin of the shares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +28,16 @@ from listenwell.plan import Plan
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
 from listenwell.transcribe.audio import SAMPLE_RATE
 
+from . import facts
 from .assign import assign
 from .channels import channel_turns, not_separate
-from .naming import find_interviewer, load_enrollment, relabel_turns
+from .naming import find_interviewer, relabel_turns
+from .profile import VoiceProfile, load_profile
 
-__all__ = ["SpeakerOptions", "attribute", "attribute_audio"]
+__all__ = ["SpeakerOptions", "attribute", "attribute_audio", "uses_channels"]
 
 MIN_CHANNEL_SHARE = 0.03  # in an interview both sides talk; less than this is a missing side
+_PROFILE_MATCH = 0.45  # a channel's voice (centroid) this close to the profile is the user's
 
 
 @dataclass
@@ -38,7 +45,9 @@ class SpeakerOptions:
     enabled: bool = True  # False: --no-speakers
     num_speakers: int | None = None  # --speakers N: force the count (diarization only)
     channels_are_speakers: bool = False  # --channels-are-speakers
-    enrollment: str | None = None  # the enrolled voice file (default: naming.enrollment_path())
+    # the id of the user's voice profile to use (`listenwell transcribe` fills it in from the
+    # profile in listenwell's folder; None: no profile)
+    enrollment: str | None = None
     # Plain values only: the pipeline stores these options in transcript.settings (JSON).
 
 
@@ -99,58 +108,45 @@ def attribute_audio(
     plan: Plan | None,
     options: SpeakerOptions,
     progress: Callable[[float], None] | None = None,
+    profile: VoiceProfile | None = None,
 ) -> Transcript:
-    """attribute() on decoded audio: shape (channels, n) or (n,), float32 or int16 PCM."""
+    """attribute() on decoded audio: shape (channels, n) or (n,), float32 or int16 PCM.
+    profile: the user's voice; None: the user's own profile when options.enrollment names
+    one (`listenwell transcribe` does), else none."""
     if not options.enabled:
         return _turned_off(transcript)
+    if profile is None and options.enrollment:
+        profile = load_profile()
+    profile = profile if profile is not None and profile.usable else None
     audio = audio[None, :] if audio.ndim == 1 else audio
-    detail: dict[str, Any] = {}
-    meta_labels = _channel_labels(meta, audio.shape[0])
-    wants_channels = options.channels_are_speakers or meta_labels is not None
-    centroids: dict[str, np.ndarray] = {}
-    problem = not_separate(audio) if wants_channels else None
-    if wants_channels and problem is None:
-        labels = meta_labels or [f"S{i + 1}" for i in range(audio.shape[0])]
-        turns = channel_turns(audio, sample_rate, labels)
-        problem = _silent_channel(turns, labels)
-    if wants_channels and problem is None:
-        method = "channels"
-        if progress:
-            progress(1.0)
-        if options.num_speakers:
-            detail["note"] = "--speakers is ignored: each channel is one speaker"
-    else:
-        if wants_channels:
-            detail["note"] = f"{problem}, so the channels are not one speaker each: diarized as one channel"
-        method = "diarization"
-        from listenwell.transcribe.speakers.diarize import diarize
-
-        mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
-        words = [(w.start, w.end, w.word) for w in transcript.words]
-        result = diarize(mono, sample_rate, num_speakers=options.num_speakers, progress=progress, words=words)
-        turns, centroids = list(result.turns), dict(result.centroids)
-        meta_labels = None  # channel names mean nothing for voices found by diarization
-
+    people, people_from = facts.people(plan, options.num_speakers)
+    found = _find_turns(transcript, audio, sample_rate, meta, options, people, progress, profile)
+    turns, detail = found.turns, found.detail
     order = _by_first_appearance(turns)
     segments = assign(transcript.segments, turns)
+    head = {"method": found.method, "people": people, "people_from": people_from}
     if not order:
         return replace(transcript, segments=segments, turns=[], speakers={
-            "method": method, "count": 0, "interviewer_by": None, "interviewer": None,
+            **head, "count": 0, "interviewer_by": None, "interviewer": None,
+            "profile": facts.profile_fact(profile, None, {}, {}),
             "detail": {**detail, "note": detail.get("note", "no speech found")}})
 
-    if meta_labels and set(meta_labels) <= {INTERVIEWER, INTERVIEWEE}:  # the recorder said who is where
-        interviewer = INTERVIEWER if INTERVIEWER in order else None
-        by = "metadata"
-        mapping = {k: k for k in order}
+    recognised, sims = found.recognised, found.similarity
+    if found.labels and set(found.labels) <= {INTERVIEWER, INTERVIEWEE}:  # the recorder said who is where
+        interviewer, by, mapping = (INTERVIEWER if INTERVIEWER in order else None), "metadata", {k: k for k in order}
     else:
-        if method == "channels" and not centroids and load_enrollment(_enrolled_path(options)) is not None:
-            centroids = _channel_centroids(audio, sample_rate, turns, labels)
-        texts = {k: " ".join(s.text.strip() for s in segments if s.speaker == k) for k in order}
-        interviewer, by, naming = find_interviewer(
-            texts, order, centroids, load_enrollment(_enrolled_path(options)), plan)
-        detail.update(naming)
+        if recognised is not None:
+            interviewer, by = recognised, "enrollment"
+        else:
+            texts = {k: " ".join(s.text.strip() for s in segments if s.speaker == k) for k in order}
+            interviewer, by, naming = find_interviewer(texts, order, None, None, plan)
+            detail.update(naming)
+        if sims:
+            detail["enrollment_similarity"] = sims
         mapping = _names(order, interviewer)
     named = relabel_turns(turns, mapping)
+    margin_pp, reasons = facts.margin(found.method, named, found.margin_pp, found.reasons, profile is not None,
+                                      recognised is not None)
     return replace(
         transcript,
         segments=[replace(s, speaker=mapping.get(s.speaker, s.speaker),
@@ -158,14 +154,64 @@ def attribute_audio(
                   for s in segments],
         turns=named,
         speakers={
-            "method": method,
+            **head,
             "count": len(order),
             "interviewer_by": by if interviewer else None,
             "interviewer": mapping.get(interviewer) if interviewer else None,
             "labels": [mapping[k] for k in order],
+            "profile": facts.profile_fact(profile, recognised, sims, mapping),
+            "margin_pp": margin_pp,
+            "margin_reasons": reasons,
             "detail": detail,
         },
     )
+
+
+@dataclass
+class _Found:
+    """Turns, and how they were found."""
+
+    method: str  # channels | diarization
+    turns: list[Turn]
+    detail: dict[str, Any]
+    labels: list[str] | None = None  # the channels' names from interview.json
+    recognised: str | None = None  # the label whose voice is the profile's
+    similarity: dict[str, float] = field(default_factory=dict)  # per label, to the profile
+    margin_pp: float | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def _find_turns(transcript: Transcript, audio: np.ndarray, sample_rate: int, meta: dict, options: SpeakerOptions,
+                people: int, progress: Callable[[float], None] | None, profile: VoiceProfile | None) -> _Found:
+    """Turns by channel where each channel is one person, else by diarization."""
+    detail: dict[str, Any] = {}
+    meta_labels = _channel_labels(meta, audio.shape[0])
+    wants_channels = options.channels_are_speakers or meta_labels is not None
+    problem = not_separate(audio) if wants_channels else None
+    if wants_channels and problem is None:
+        labels = meta_labels or [f"S{i + 1}" for i in range(audio.shape[0])]
+        turns = channel_turns(audio, sample_rate, labels)
+        problem = _silent_channel(turns, labels)
+        if problem is None:
+            if progress:
+                progress(1.0)
+            if options.num_speakers:
+                detail["note"] = "--speakers is ignored: each channel is one speaker"
+            found = _Found("channels", turns, detail, meta_labels)
+            if profile is not None and not (meta_labels and set(meta_labels) <= {INTERVIEWER, INTERVIEWEE}):
+                found.recognised, found.similarity = facts.by_profile(
+                    profile, _channel_centroids(audio, sample_rate, turns, labels), _PROFILE_MATCH)
+            return found
+    if wants_channels:
+        detail["note"] = f"{problem}, so the channels are not one speaker each: diarized as one channel"
+    from listenwell.transcribe.speakers.diarize import diarize
+
+    mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
+    words = [(w.start, w.end, w.word) for w in transcript.words]
+    result = diarize(mono, sample_rate, num_speakers=options.num_speakers, progress=progress, words=words,
+                     max_speakers=people, profile=profile.matrix if profile is not None else None)
+    return _Found("diarization", list(result.turns), detail, None, result.user, result.profile_similarity,
+                  result.margin_pp, result.reasons)
 
 
 def _mix(audio: np.ndarray) -> np.ndarray:
@@ -176,10 +222,6 @@ def _mix(audio: np.ndarray) -> np.ndarray:
     for i in range(0, audio.shape[1], step):
         out[i : i + step] = audio[:, i : i + step].mean(axis=0)
     return out
-
-
-def _enrolled_path(options: SpeakerOptions) -> Path | None:
-    return Path(options.enrollment) if options.enrollment else None
 
 
 def _by_first_appearance(turns: list[Turn]) -> list[str]:

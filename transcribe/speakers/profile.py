@@ -1,20 +1,133 @@
-"""The interviewer's voice profile: one speaker embedding of the user's own voice.
+"""The interviewer's voice profile: a few speaker embeddings of the user's own voice, one
+per occasion (a microphone, a room, a day), kept in listenwell's own folder
+(`listenwell.userdata.profile_path()`, 0600). Never audio: lists of numbers.
 
-Made once from about 15 s of speech (`listenwell enroll`); attribution then knows which
-speaker is the interviewer (see naming.py). Only the embedding (a list of numbers) is
-kept, never the audio.
+Made by `listenwell check` (when there is none yet) or `listenwell enroll` (15 s from the
+microphone, or a clip), refreshed from an interview whose interviewer is known
+(`enroll --from DIR`: the microphone channel of a two-channel recording, or the turns of a
+transcript the user corrected). Attribution then verifies each stretch of speech against
+the known voice (diarize/verify.py) instead of guessing from the voices alone.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
 import numpy as np
 
+from listenwell import userdata
 from listenwell.errors import UserError
 from listenwell.transcribe.audio import SAMPLE_RATE
 
 from .channels import active_seconds
+from .diarize.models import EMBEDDING
 
 MIN_SPEECH_S = 5.0  # less speech than this makes an unsteady embedding
+MAX_ENTRIES = 8  # occasions kept (the oldest goes first)
+# A new occasion must sound like the profile: real same-person clips of 10-15 s scored
+# 0.46-0.95 across takes and microphones, different people at most 0.31 (docs/speakers.md)
+SAME_PERSON = 0.40
+
+
+@dataclass
+class Entry:
+    """The voice on one occasion."""
+
+    embedding: np.ndarray  # L2-normalised
+    source: str  # what it was made from, in words
+    created: str  # ISO date and time
+    speech_s: float
+
+
+@dataclass
+class VoiceProfile:
+    entries: list[Entry] = field(default_factory=list)
+    model: str = EMBEDDING  # the embedding model the entries were made with
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return np.stack([e.embedding for e in self.entries]).astype(np.float32)
+
+    @property
+    def id(self) -> str:
+        """Changes whenever an entry is added or replaced (transcripts say which was used)."""
+        h = hashlib.sha256(self.model.encode())
+        for e in self.entries:
+            h.update(np.asarray(e.embedding, np.float32).tobytes())
+        return h.hexdigest()[:10]
+
+    @property
+    def usable(self) -> bool:
+        return self.model == EMBEDDING and bool(self.entries)
+
+    def similarity(self, emb: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each row of `emb` (L2-normalised) to the profile: to the
+        nearest of its occasions."""
+        return (np.atleast_2d(emb) @ self.matrix.T).max(axis=1)
+
+    def summary(self) -> dict:
+        """What the transcript records about the profile it used."""
+        return {"id": self.id, "created": min(e.created for e in self.entries),
+                "updated": max(e.created for e in self.entries), "occasions": len(self.entries),
+                "sources": [e.source for e in self.entries]}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def load_profile(path: Path | None = None) -> VoiceProfile | None:
+    """The profile at `path` (default: the user's), or None when there is none or it is
+    unreadable. A profile of an earlier version (one embedding, interviewer.npy) is read
+    as one occasion."""
+    path = path or userdata.profile_path()
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            emb = np.asarray(z["embeddings"], np.float32)
+        entries = [Entry(emb[i], m["source"], m["created"], float(m["speech_s"])) for i, m in enumerate(meta["entries"])]
+        return VoiceProfile(entries, meta["model"]) if entries and np.isfinite(emb).all() else None
+    except FileNotFoundError:
+        pass
+    except (ValueError, OSError, KeyError, TypeError, IndexError):
+        return None
+    legacy = path.with_name(userdata.LEGACY_PROFILE)
+    try:
+        v = np.load(legacy, allow_pickle=False)
+    except (FileNotFoundError, ValueError, OSError):
+        return None
+    if v.ndim != 1 or not np.isfinite(v).all():
+        return None
+    when = datetime.fromtimestamp(legacy.stat().st_mtime, timezone.utc).astimezone().isoformat(timespec="seconds")
+    model = EMBEDDING if len(v) == 192 else "unknown"
+    return VoiceProfile([Entry(v / (np.linalg.norm(v) + 1e-9), "enrolled with an earlier version", when, 0.0)], model)
+
+
+def save_profile(profile: VoiceProfile, path: Path | None = None) -> Path:
+    path = path or userdata.profile_path()
+    meta = {"model": profile.model,
+            "entries": [{"source": e.source, "created": e.created, "speech_s": round(e.speech_s, 1)}
+                        for e in profile.entries]}
+    buf = io.BytesIO()
+    np.savez(buf, embeddings=profile.matrix, meta=np.array(json.dumps(meta)))
+    userdata.write_private(path, buf.getvalue())
+    return path
+
+
+def delete_profile(path: Path | None = None) -> list[Path]:
+    """Remove the profile (and an earlier version's); the paths removed."""
+    path = path or userdata.profile_path()
+    gone = []
+    for p in (path, path.with_name(userdata.LEGACY_PROFILE)):
+        if p.is_file():
+            p.unlink()
+            gone.append(p)
+    return gone
 
 
 def voice_from_audio(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> tuple[np.ndarray, float]:
@@ -28,3 +141,18 @@ def voice_from_audio(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> tuple
     from .diarize import embed
 
     return embed(audio, sample_rate), speech_s
+
+
+def add_occasion(profile: VoiceProfile | None, embedding: np.ndarray, speech_s: float, source: str,
+                 check_same: bool = True) -> tuple[VoiceProfile, float | None]:
+    """The profile with one more occasion (the oldest dropped past MAX_ENTRIES), and how
+    close the new voice is to the profile as it was (None for a new profile). A voice
+    unlike the profile is refused (another person's voice, or the wrong channel)."""
+    entry = Entry(np.asarray(embedding, np.float32), source, _now(), speech_s)
+    if profile is None or not profile.usable:
+        return VoiceProfile([entry]), None
+    sim = float(profile.similarity(entry.embedding)[0])
+    if check_same and sim < SAME_PERSON:
+        raise UserError(f"this voice does not sound like your profile (similarity {sim:.2f}, the same person "
+                        f"scores above {SAME_PERSON}); if it is you, start again with `listenwell enroll --delete`")
+    return VoiceProfile([*profile.entries, entry][-MAX_ENTRIES:], profile.model), sim

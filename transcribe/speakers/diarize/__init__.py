@@ -32,13 +32,17 @@ def diarize(
     progress: Callable[[float], None] | None = None,
     options: Options | None = None,
     words: Sequence[tuple[float, float, str]] | None = None,
+    max_speakers: int | None = None,
+    profile: np.ndarray | None = None,
 ) -> Diarization:
     """Who spoke when in a mono recording.
 
-    num_speakers forces the number of speakers (None: found from the voices). progress,
+    num_speakers forces the number of speakers (None: found from the voices, at most
+    max_speakers). profile: (m, 192) L2-normalised embeddings of the user's voice on m
+    occasions: the speaker with that voice is recognised (Diarization.user). progress,
     if given, is called with the fraction done (0..1). words, the transcript's
     (start, end, text) in seconds, if given, show where sentences end."""
-    return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options, words)
+    return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options, words, max_speakers, profile)
 
 
 def embed(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:

@@ -85,8 +85,7 @@ def split_at_changes(
     if again:
         new = embed_frames(feats, [out[i].frames for i in again], model=o.embedding_model)
         weight = np.array([p.seconds for p in pieces])[voices.embedded]
-        shaped = np.array([p.strong for p in pieces])[voices.embedded]
-        best = nearest(voices.embeddings, weight, shaped, voices.labels[voices.embedded], new)
+        best = nearest(voices.grouping, voices.embeddings, weight, new)
         by_window: dict[int, list[tuple[Piece, int]]] = {}
         for p, lab in zip(pieces, voices.labels, strict=True):
             by_window.setdefault(p.window, []).append((p, int(lab)))

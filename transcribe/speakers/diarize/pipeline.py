@@ -29,8 +29,9 @@ from listenwell.transcribe.audio import SAMPLE_RATE, to_float32
 
 from . import segmentation as seg
 from .aggregate import frame_activity, speech_curve
+from .certainty import certainty
 from .changes import heard_changes, split_at_changes
-from .clustering import Params
+from .clustering import Grouping, Params
 from .embedding import Fbank
 from .handovers import snap_handovers, word_breaks
 from .models import EMBEDDING, one_blas_thread
@@ -54,7 +55,6 @@ class Options:
     pause_s: float = 0.25  # a local speaker's speech is split into runs at pauses this long
     min_turn_s: float = 0.05
     bridge_s: float = 0.05  # gaps this short inside one speaker's speech are closed
-    min_local_s: float = 0.5  # a window's local speaker with less speech is not a second voice
     cluster: Params = field(default_factory=Params)
     embedding_model: str = EMBEDDING  # file in transcribe/speakers/models (int8 CAM++)
     # a piece whose embedding drew on both sides of a change of voice that an overlapping
@@ -81,6 +81,10 @@ class Diarization:
 
     turns: list[Turn]
     centroids: dict[str, np.ndarray]
+    user: str | None = None  # the speaker whose voice is the profile's (None: not heard, or no profile)
+    profile_similarity: dict[str, float] = field(default_factory=dict)  # mean cosine to the profile
+    margin_pp: float | None = None  # how far any speaker's share may be off (about 90 % of the time)
+    reasons: list[str] = field(default_factory=list)  # why the margin is wide
 
 
 def to_16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -111,6 +115,8 @@ def diarize_16k(
     progress: Progress | None = None,
     options: Options | None = None,
     words: Sequence[tuple[float, float, str]] | None = None,
+    max_speakers: int | None = None,
+    profile: np.ndarray | None = None,
 ) -> Diarization:
     """Who spoke when in 16 kHz mono audio (float32 or int16 PCM); see diarize()."""
     o = options or Options()
@@ -124,19 +130,30 @@ def diarize_16k(
     _report(progress, 0.6)
     if not any(p.seconds for p in pieces):
         return empty
-    voices = find_voices(pieces, feats, num_speakers, o, progress=_part(progress, 0.6, 0.9))
+    voices = find_voices(pieces, feats, num_speakers, o, progress=_part(progress, 0.6, 0.9),
+                         max_speakers=max_speakers, profile=profile)
     _report(progress, 0.9)
     heard = heard_changes(windows)  # per window: changes of voice the segmentation model heard
-    labels = voices.labels
+    labels, embedded_talk = voices.labels, np.array([p.talk_s for p, e in zip(pieces, voices.embedded, strict=True) if e])
     if o.split_changes and voices.count > 1:
         pieces, labels = split_at_changes(windows, heard, pieces, voices, feats, o)
     activity = frame_activity(windows, pieces, labels, voices.count, n_frames)
     if o.snap_s > 0:
         breaks = word_breaks(words or [], o.word_gap_s) if o.snap_words else None
         snap_handovers(activity, speech_curve(windows, n_frames), np.unique(np.concatenate(heard)), o, breaks)
-    result = _named(_turns(activity, o.bridge_s, o.min_turn_s), voices.centroids)
+    result, names = _named(_turns(activity, o.bridge_s, o.min_turn_s), voices.centroids)
+    _evidence(result, voices.grouping, embedded_talk, names)
     _report(progress, 1.0)
     return result
+
+
+def _evidence(d: Diarization, g: Grouping, talk: np.ndarray, names: dict[int, str]) -> None:
+    """What the result rests on: the speaker the profile recognised, each speaker's
+    similarity to the profile, the margin of the shares and why it is wide."""
+    d.user = names.get(g.user) if g.user is not None else None
+    d.profile_similarity = {names[s]: round(v, 3) for s, v in enumerate(g.profile_similarity) if s in names}
+    sure = certainty(g.scores, g.labels, talk, g.relation, g.unsure_s)
+    d.margin_pp, d.reasons = sure.margin_pp, sure.reasons
 
 
 def _peak(audio: np.ndarray) -> float:
@@ -174,12 +191,13 @@ def _turns(activity: np.ndarray, bridge_s: float, min_turn_s: float) -> list[tup
     return turns
 
 
-def _named(turns: list[tuple[float, float, int]], centroids: np.ndarray) -> Diarization:
-    """Speakers named S1..Sn in order of first appearance; turns in time order."""
+def _named(turns: list[tuple[float, float, int]], centroids: np.ndarray) -> tuple[Diarization, dict[int, str]]:
+    """Speakers named S1..Sn in order of first appearance; turns in time order; and the
+    name of each speaker index that has turns."""
     first: dict[int, float] = {}
     for start, _, s in turns:
         first[s] = min(first.get(s, start), start)
     order = sorted(first, key=lambda s: (first[s], s))
     names = {s: f"S{i + 1}" for i, s in enumerate(order)}
     named = sorted((Turn(a, b, names[s]) for a, b, s in turns), key=lambda t: (t.start, t.speaker))
-    return Diarization(named, {names[s]: centroids[s] for s in order})
+    return Diarization(named, {names[s]: centroids[s] for s in order}), names

@@ -7,14 +7,13 @@ to embed take the speaker of the nearest piece of the same local speaker in the 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .clustering import cluster
+from .clustering import Grouping, cluster
 from .embedding import Fbank, embed_frames
 from .pieces import Piece
 
@@ -30,6 +29,7 @@ class Voices:
     centroids: np.ndarray  # (speakers, EMBEDDING_DIM): each speaker's mean voice, L2-normalised
     embedded: np.ndarray  # bool per piece: it has an embedding of its own
     embeddings: np.ndarray  # (embedded pieces, EMBEDDING_DIM)
+    grouping: Grouping  # the clustering's decision and its evidence (embedded pieces)
 
     @property
     def count(self) -> int:
@@ -42,14 +42,17 @@ def find_voices(
     num_speakers: int | None,
     o: Options,
     progress: Callable[[float], None] | None = None,
+    max_speakers: int | None = None,
+    profile: np.ndarray | None = None,
 ) -> Voices:
     """Embed the pieces with enough speech, cluster them into speakers (num_speakers of
-    them, if given) and give the others the speaker of their nearest piece."""
+    them, if given; at most max_speakers; the user's voice recognised from `profile`) and
+    give the others the speaker of their nearest piece."""
     embedded = np.array([p.seconds >= o.min_embed_s for p in pieces])
     sub = [p for p, e in zip(pieces, embedded, strict=True) if e]
     emb = embed_frames(feats, [p.frames for p in sub], progress=progress, model=o.embedding_model)
     labels = np.full(len(pieces), -1, dtype=int)
-    labels[embedded], centroids = cluster(
+    grouping = cluster(
         emb,
         np.array([p.seconds for p in sub]),
         np.array([p.talk_s for p in sub]),
@@ -57,19 +60,13 @@ def find_voices(
         conflicts(sub),
         num_speakers,
         o.cluster,
-        two_heard=two_voices_in_a_window(pieces, o.min_local_s),
+        max_speakers=max_speakers,
+        profile=profile,
+        where=np.array([(p.window, p.local) for p in sub], dtype=int).reshape(-1, 2),
     )
+    labels[embedded] = grouping.labels
     inherit(pieces, labels)
-    return Voices(labels, centroids, embedded, emb)
-
-
-def two_voices_in_a_window(pieces: list[Piece], min_s: float) -> bool:
-    """Whether some window holds two local speakers with at least min_s of speech each."""
-    speech: dict[tuple[int, int], float] = {}
-    for p in pieces:
-        speech[(p.window, p.local)] = speech.get((p.window, p.local), 0.0) + p.seconds
-    voices = Counter(w for (w, _), s in speech.items() if s >= min_s)
-    return any(n >= 2 for n in voices.values())
+    return Voices(labels, grouping.centroids, embedded, emb, grouping)
 
 
 def conflicts(pieces: list[Piece]) -> list[tuple[int, int]]:
