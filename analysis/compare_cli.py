@@ -85,7 +85,12 @@ def list_table(infos: list, width: int, title: str):
 
     values = {i.name: dict(zip(LIST_COLUMNS, (i.name, i.date, i.interviewee, i.company, i.level, clock(i.duration_s, ""),
                                               pct(i.interviewee_share), stage(i)), strict=True)) for i in infos}
-    need = {c: 3 + max([len(c)] + [len(printable(v[c])) for v in values.values()]) for c in LIST_COLUMNS}
+    wraps = ("Interviewee", "Company")  # these wrap at spaces: their longest word is what they need
+
+    def width_of(c: str, text: str) -> int:
+        return max((len(w) for w in text.split()), default=0) if c in wraps else len(text)
+
+    need = {c: 3 + max([len(c)] + [width_of(c, printable(v[c])) for v in values.values()]) for c in LIST_COLUMNS}
     kept, used = set(), 1
     for c in LIST_KEEP_FIRST:
         if used + need[c] <= width or c == "Interviewee":
@@ -94,7 +99,7 @@ def list_table(infos: list, width: int, title: str):
     shown = [c for c in LIST_COLUMNS if c in kept]
     table = Table(title=title)
     for c in shown:
-        table.add_column(c, no_wrap=c not in ("Interviewee", "Company"))
+        table.add_column(c, no_wrap=c not in wraps)
     for i in infos:  # names come from plans and folders: shown as plain text, never as markup
         row = values[i.name]
         if "Folder" not in kept and not row["Interviewee"]:

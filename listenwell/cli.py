@@ -38,8 +38,37 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
+# What an option's value is, in --help: `--model TEXT`, never `<str>`.
+_METAVARS = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "PATH"}
+
+
+def readable_help(command) -> None:
+    """Give every option of a command (and of a group's commands) a plain metavar, as
+    click shows them: `--model TEXT`, `--speakers N`, `--seconds NUMBER`."""
+    for sub in (getattr(command, "commands", None) or {}).values():
+        readable_help(sub)
+    for p in getattr(command, "params", []):
+        if p.param_type_name != "option" or p.metavar is not None or getattr(p, "is_flag", False):
+            continue
+        try:
+            shown = p.display_type(None).strip("<>")
+        except Exception:  # a type that needs the context to describe itself: leave it be
+            continue
+        base = shown.split()[0].split("[")[0].lower() if shown else ""
+        if base in _METAVARS:
+            p.metavar = _METAVARS[base]
+        elif "|" in shown:
+            p.metavar = "[" + shown + "]"
+
+
 class _Group(TyperGroup):
     """Turns errors into one line and an exit code; --debug shows the traceback instead."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            readable_help(command)
+        return command
 
     def invoke(self, ctx):
         try:
@@ -72,6 +101,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: whole option names, wrapped to the terminal, no boxes (rich cut
+    # "--channels-are-speakers" and showed `<bool>` beside flags)
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

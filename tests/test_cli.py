@@ -49,3 +49,35 @@ def test_a_declined_confirmation_changes_nothing(tmp_path):
     (folder / "interview.json").write_text('{"source": "recorded"}')
     result = runner.invoke(app, ["forget", str(folder)], input="n\n")
     assert result.exit_code == 1 and (folder / "interview.json").exists()
+
+
+def test_help_shows_whole_option_names_and_no_types_for_flags():
+    import os
+
+    env = {**os.environ, "COLUMNS": "60"}
+    out = subprocess.run([sys.executable, "-m", "listenwell", "transcribe", "--help"], capture_output=True,
+                         text=True, env=env, check=True).stdout
+    assert "--channels-are-speakers" in out and "…" not in out
+    assert "<bool>" not in out and "<str>" not in out
+    assert "-m, --model TEXT" in out and "--speakers N" in out
+    assert max(len(line) for line in out.splitlines()) <= 60
+
+
+def test_transcribe_progress_fits_a_narrow_terminal():
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from listenwell.transcribe.runner import progress_columns
+
+    for width in (60, 90, 140):
+        console = Console(file=io.StringIO(), width=width, force_terminal=True, color_system=None)
+        columns, name_width = progress_columns(width)
+        with Progress(*columns, console=console, auto_refresh=False) as bar:
+            bar.add_task("2026-11-25-morgan-lee (speakers)"[:name_width], total=3600, completed=1800)
+            bar.refresh()
+        import re
+
+        shown = [x for x in re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", console.file.getvalue()).splitlines() if x.strip()][-1]
+        assert "…" not in shown and "0:00:0" in shown, (width, shown)  # elapsed and ETA whole

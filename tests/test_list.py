@@ -79,3 +79,13 @@ def test_list_of_missing_folder_is_one_line_error(tmp_path, name):
     result = runner.invoke(app, ["list", str(tmp_path / name)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+
+
+def test_a_narrow_terminal_keeps_the_interviewee_and_company(parent, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    result = runner.invoke(app, ["list", str(parent)])
+    assert result.exit_code == 0, result.output
+    for text in ("Morgan Lee", "Sam Ortiz", "Northwind", "Contoso", "55 %"):
+        assert text in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 60
+    assert "Too narrow for" in result.output and "--json" in result.output
