@@ -106,6 +106,15 @@ def embedding_scores(asked: Sequence[str], planned: Sequence[str]) -> np.ndarray
     return _cosines(lambda t: model.embed(t, norm=True), asked, planned)
 
 
+def minilm_self_scores(texts: Sequence[str]) -> np.ndarray | None:
+    """MiniLM cosine similarity of every text with every other (one encoder pass), or None."""
+    model = load_minilm()
+    if model is None or not texts:
+        return None
+    v = np.asarray(model.embed(list(texts)), dtype=np.float64)
+    return np.clip(v @ v.T, -1.0, 1.0)
+
+
 def minilm_scores(asked: Sequence[str], planned: Sequence[str]) -> np.ndarray | None:
     """MiniLM cosine similarity matrix (asked x planned), or None without the model."""
     model = load_minilm()

@@ -148,7 +148,7 @@ class MatchParams:
     method: str = "combined"  # "combined" (sentence encoders + words) or "lexical"
     asked: float = 0.4  # at or above: asked
     maybe: float = 0.2  # at or above (and below `asked`): maybe
-    in_order: float = 0.1  # between two confident matches, in plan order: asked from here
+    in_order: float = 0.2  # between two confident matches, in plan order: asked from here
 
 
 DEFAULT_PARAMS = MatchParams()

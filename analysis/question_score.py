@@ -41,8 +41,8 @@ FEATURES = {
 # reports are leave-one-plan-out: fitted without the plan they are measured on).
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-1.841, 0.736, 1.057, 3.301, 7.086, 4.932, -1.546, -1.389, -1.308, -1.804, 0.037, -0.381, 0.543, 0.159),
-    "lexical": (-3.0, 5.0, 6.0, 4.0, -1.5, -1.0, -1.0, -1.5, 0.0, 0.0, 0.0, 0.0),
+    "combined": (-1.598, 0.365, 0.67, 3.393, 7.129, 5.294, -1.435, -1.213, -1.393, -1.794, 0.077, -0.378, 0.407, 0.162),
+    "lexical": (-1.567, 1.643, 4.868, 4.101, -0.699, -1.013, -1.429, -2.058, -1.839, -1.124, 0.026, -0.357),
 }
 
 
@@ -113,18 +113,26 @@ def _gaps(m: np.ndarray) -> np.ndarray:
 def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Sequence[str] = (),
                 method: str = "combined") -> PairScores:
     """The measurements of every (ask, planned) pair, from the best-fitting part of each ask."""
-    from listenwell.analysis.embed import embedding_scores, minilm_scores
+    from listenwell.analysis.embed import embedding_scores, minilm_self_scores
 
     parts = parts_of(asks, names)
     texts = [p.text for p in parts]
     planned = [strip_names(spoken_clean(t), names) for t in planned]
     lex = LexicalScorer(planned)
     lexical = np.array([lex.scores(t) for t in texts]).reshape(len(texts), len(planned))
-    mini = wl = None
+    whole = [strip_names(spoken_clean(" ".join(s)), names) or "." for s in asks]
+    mini = wl = between = None
     if method == "combined":
-        mini, wl = minilm_scores(texts, planned), embedding_scores(texts, planned)
-        if mini is None or wl is None:
+        # one MiniLM pass over every text: the parts, the planned questions, the whole asks
+        unique = list(dict.fromkeys(texts + planned + whole))
+        sims = minilm_self_scores(unique)
+        wl = embedding_scores(texts, planned)
+        if sims is None or wl is None:
             method = "lexical"
+        else:
+            at = {t: k for k, t in enumerate(unique)}
+            mini = sims[np.ix_([at[t] for t in texts], [at[t] for t in planned])]
+            between = sims[np.ix_([at[t] for t in whole], [at[t] for t in whole])]
     main = np.clip(mini, 0, 1) if mini is not None and method == "combined" else lexical
     per_part = {"lexical": lexical, "row_gap": _gaps(main)}
     if method == "combined":
@@ -139,7 +147,6 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     sim = main[best, cols[None, :]] if n_a and n_p else np.zeros((n_a, n_p))
     names_ = FEATURES[method]
     feats = np.zeros((n_a, n_p, len(names_)))
-    whole = [strip_names(spoken_clean(" ".join(s)), names) or "." for s in asks]
     cues = np.array([min(2, followup_cues(t)) for t in whole], dtype=float)
     logi = np.array([float(logistics(t)) for t in whole])
     col_gap = _gaps(sim.T).T if n_a else sim
@@ -148,7 +155,7 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
         earlier[i] = np.maximum(sim[:i].max(axis=0) - sim[i], 0.0)
     topic = np.zeros(n_a)
     if n_a > 1:
-        between = (np.clip(minilm_scores(whole, whole), 0, 1) if method == "combined"
+        between = (np.clip(between, 0, 1) if method == "combined"
                    else np.array([LexicalScorer(whole).scores(t) for t in whole]))
         topic[1:] = np.diagonal(between, offset=-1)
     extra = {"col_gap": col_gap, "earlier": earlier, "same_topic": np.repeat(topic[:, None], n_p, 1),

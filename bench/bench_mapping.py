@@ -32,6 +32,7 @@ from mapping_eval import (  # noqa: E402
     evaluate,
     load_labelled,
     measure_all,
+    reliability,
 )
 
 from listenwell.analysis.embed import MODEL_NAME, load_embedder, load_minilm  # noqa: E402
@@ -82,6 +83,9 @@ def main() -> None:
         if args.fit:
             params, coefficients, sc = calibrate(train, method)
             print(f"fitted on all ({method}): {params}\n  COEFFICIENTS[{method!r}] = {coefficients[method]}\n  {sc.line()}")
+    print("calibration (leave-one-plan-out, clean + recogniser): P of each ask's best planned question -> share right")
+    for lo, hi, n, right in reliability(conditions["clean"] + conditions["recogniser"]):
+        print(f"  P {lo:.1f}-{hi:.1f}: {n:4d} asks, {right / n if n else 0:.2f} right")
     plan = max(plans, key=lambda p: max(len(iv.lines) for iv in p.interviews))
     lines = max(plan.interviews, key=lambda iv: len(iv.lines)).lines
     match_questions([[x] for x in lines], plan.texts)

@@ -129,9 +129,10 @@ def measure(plan: LabelledPlan, iv: Interview, condition: str = "clean", method:
         transcript, spans = transcript_of(iv, condition)
     asked = find_questions(transcript)
     line_of = []
-    for a in asked:
-        hit = [k for k, (s, e) in enumerate(spans) if s - 0.3 <= a.start <= e + 0.3]
-        line_of.append(hit[0] if hit else -1)
+    for a in asked:  # the line the ask overlaps most (recognised word times drift a little)
+        cover = [max(0.0, min(e, a.end) - max(s, a.start)) for s, e in spans]
+        best = int(np.argmax(cover)) if cover else -1
+        line_of.append(best if best >= 0 and cover[best] > 0 else -1)
     return Measured(plan, iv, line_of, pair_scores([a.sentences for a in asked], plan.texts, (), method))
 
 
@@ -276,9 +277,9 @@ def fit(measured: list[Measured], method: str) -> dict[str, tuple[float, ...]]:
 
 
 GRID = {
-    "asked": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
-    "maybe": [0.1, 0.15, 0.2, 0.3],
-    "in_order": [0.05, 0.1, 0.15, 0.2, 0.3, 1.0],  # 1.0: the rule is off
+    "asked": [0.3, 0.4, 0.5, 0.6, 0.7],
+    "maybe": [0.1, 0.2],
+    "in_order": [0.1, 0.2, 1.0],  # 1.0: the rule is off
 }
 FALSE_ASKED_COST = 2.0  # a false "asked" hides a skipped question: worse than a miss
 
@@ -318,3 +319,26 @@ def cross_validate(measured: list[Measured], method: str = "combined",
 
 __all__ = ["FEATURES", "LABELLED", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "counts",
            "cross_validate", "evaluate", "load_labelled", "measure", "measure_all", "replace", "transcript_of"]
+
+
+def reliability(measured: list[Measured], method: str = "combined",
+                bins: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)) -> list[tuple[float, float, int, int]]:
+    """Calibration, leave one plan out: each ask's most likely planned question, by P
+    (fitted without the ask's plan): (low, high, asks in the bin, how many were right)."""
+    from listenwell.analysis.question_score import probabilities
+
+    pairs = []
+    for name in sorted({m.plan.name for m in measured}):
+        coefficients = fit([m for m in measured if m.plan.name != name], method)
+        for m in (m for m in measured if m.plan.name == name):
+            prob = probabilities(m.scores, coefficients)
+            for i, k in enumerate(m.line_of_ask):
+                if prob.shape[1]:
+                    j = int(np.argmax(prob[i]))
+                    labels = m.interview.labels[k].split("+") if k >= 0 else []
+                    pairs.append((float(prob[i, j]), m.plan.ids[j] in labels))
+    out = []
+    for lo, hi in zip(bins, bins[1:], strict=False):
+        inside = [ok for p, ok in pairs if lo <= p < hi or (hi == bins[-1] and p == hi)]
+        out.append((lo, hi, len(inside), sum(inside)))
+    return out
