@@ -1,22 +1,14 @@
-"""Who is the interviewer: enrollment, planned questions, most questions; corrections."""
+"""Who is the interviewer from the words (planned questions, most questions); corrections.
+By the voice profile: test_speakers_profile.py and test_speakers_cli.py."""
 
 from __future__ import annotations
 
-import stat
-
-import numpy as np
 import pytest
 
 from listenwell.errors import UserError
 from listenwell.plan import Plan, Question
 from listenwell.records import AudioInfo, Segment, Transcript, Turn, Word
-from listenwell.transcribe.speakers.naming import (
-    enrollment_path,
-    find_interviewer,
-    load_enrollment,
-    relabel_for,
-    save_enrollment,
-)
+from listenwell.transcribe.speakers.naming import find_interviewer, relabel_for
 
 PLAN = Plan(questions=[
     Question("q1", "How did you get started in product design?", 1),
@@ -49,34 +41,6 @@ def test_back_channel_is_not_asking():
     # the report's question detector (listenwell.text): "Really?" is listening, not asking
     texts = {"S1": "Mmm, role? Right? Really? Okay.", "S2": "What do you wish you had known? What skills matter most?"}
     assert find_interviewer(texts, ["S1", "S2"])[:2] == ("S2", "most-questions")
-
-
-def test_enrollment_names_the_nearest_voice_and_a_lone_speaker_only_when_close():
-    rng = np.random.default_rng(0)
-    me, other = rng.standard_normal(64), rng.standard_normal(64)
-    me /= np.linalg.norm(me)
-    other /= np.linalg.norm(other)
-    noisy_me = me + 0.3 * rng.standard_normal(64) / 8
-    cents = {"S1": other, "S2": noisy_me}
-    label, by, detail = find_interviewer({"S1": ASKER, "S2": ANSWERER}, ["S1", "S2"], cents, me, PLAN)
-    assert (label, by) == ("S2", "enrollment")  # the voice wins over the words
-    assert detail["enrollment_similarity"]["S2"] > 0.9
-    assert find_interviewer({"S1": ""}, ["S1"], {"S1": other}, me)[:2] == (None, "none")
-    assert find_interviewer({"S1": ""}, ["S1"], {"S1": noisy_me}, me)[:2] == ("S1", "enrollment")
-    # an enrollment from another embedding model (other size) is ignored, with a reason
-    label, by, detail = find_interviewer({"S1": ASKER, "S2": "Yes."}, ["S1", "S2"], cents, me[:32])
-    assert by == "most-questions" and "enroll" in detail["enrollment"]
-
-
-def test_enrollment_file_is_private(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    path = save_enrollment(np.ones(8, np.float32))
-    assert path == enrollment_path() == tmp_path / "data" / "listenwell" / "interviewer.npy"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert np.allclose(load_enrollment(), 1.0)
-    path.write_bytes(b"garbage")
-    assert load_enrollment() is None
 
 
 def transcript(labels):

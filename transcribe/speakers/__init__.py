@@ -139,7 +139,7 @@ def attribute_audio(
             interviewer, by = recognised, "enrollment"
         else:
             texts = {k: " ".join(s.text.strip() for s in segments if s.speaker == k) for k in order}
-            interviewer, by, naming = find_interviewer(texts, order, None, None, plan)
+            interviewer, by, naming = find_interviewer(texts, order, plan)
             detail.update(naming)
         if sims:
             detail["enrollment_similarity"] = sims

@@ -1,8 +1,8 @@
 """Path 3: which speaker is the interviewer.
 
 In order of trust:
-1. enrollment: the user's own voice, recorded once with `listenwell enroll`; the speaker
-   whose voice (centroid embedding) is nearest to it is the interviewer;
+1. enrollment: the speaker the diarizer (or, per channel, speakers/facts.py) recognised as
+   the user's voice profile (profile.py) is the interviewer; decided before this module;
 2. planned questions: the speaker whose questions match the plan's questions (lexically:
    half of a question's content terms in one question sentence; answers often echo the
    question's words, so statements do not count);
@@ -16,20 +16,13 @@ Content terms and the question detector are listenwell.text's, the ones the repo
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
-from pathlib import Path
-
-import numpy as np
 
 from listenwell.errors import UserError
-from listenwell.folder import DIR_MODE, private_open
 from listenwell.plan import Plan
 from listenwell.records import INTERVIEWEE, INTERVIEWER, Transcript, Turn
 from listenwell.text import is_question, split_sentences, terms
 
-ENROLL_MIN_SIMILARITY = 0.5  # cosine; below this the enrolled voice is no one here
-ENROLL_LONE_SIMILARITY = 0.7  # a lone speaker is named interviewer only when this close
 PLANNED_MIN_COVER = 0.5  # share of a planned question's content terms found in a sentence
 PLANNED_MIN_WORDS = 2
 
@@ -61,29 +54,14 @@ def _unique_best(scores: dict[str, float]) -> str | None:
 def find_interviewer(
     texts: dict[str, str],
     order: list[str],
-    centroids: dict[str, np.ndarray] | None = None,
-    enrolled: np.ndarray | None = None,
     plan: Plan | None = None,
 ) -> tuple[str | None, str, dict]:
-    """(label of the interviewer or None, how it was decided, detail for the transcript).
+    """(label of the interviewer or None, how it was decided, detail for the transcript),
+    from the words: when the voice profile did not say.
 
     texts: everything each speaker said; order: labels by first appearance."""
     detail: dict = {}
-    if enrolled is not None and centroids:
-        sims = {
-            k: float(np.dot(v, enrolled) / (np.linalg.norm(v) * np.linalg.norm(enrolled) + 1e-9))
-            for k, v in centroids.items()
-            if v.shape == enrolled.shape
-        }
-        detail["enrollment_similarity"] = {k: round(v, 3) for k, v in sims.items()}
-        if sims:
-            best = max(sims, key=sims.get)
-            floor = ENROLL_LONE_SIMILARITY if len(order) == 1 else ENROLL_MIN_SIMILARITY
-            if sims[best] >= floor:
-                return best, "enrollment", detail
-        else:
-            detail["enrollment"] = "enrolled voice is from another embedding model; run `listenwell enroll` again"
-    if len(order) < 2:  # a lone speaker is named only by enrollment
+    if len(order) < 2:  # a lone speaker is named only by the voice profile
         return None, "none", detail
     if plan is not None and plan.questions:
         planned = {k: planned_matches(texts.get(k, ""), plan) for k in order}
@@ -151,31 +129,3 @@ def relabel_for(transcript: Transcript, swap: bool = False, interviewer: str | N
         "previous": {"interviewer": old.get("interviewer"), "interviewer_by": old.get("interviewer_by")},
     }
     return out
-
-
-# ---- the enrolled voice, kept on this machine only ---------------------------------------
-
-def enrollment_path() -> Path:
-    """$XDG_DATA_HOME/listenwell/interviewer.npy (default ~/.local/share/...)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "listenwell" / "interviewer.npy"
-
-
-def save_enrollment(embedding: np.ndarray, path: Path | None = None) -> Path:
-    path = path or enrollment_path()
-    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    os.chmod(path.parent, DIR_MODE)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with private_open(tmp, "wb") as f:
-        np.save(f, np.asarray(embedding, dtype=np.float32))
-    os.replace(tmp, path)
-    return path
-
-
-def load_enrollment(path: Path | None = None) -> np.ndarray | None:
-    path = path or enrollment_path()
-    try:
-        v = np.load(path, allow_pickle=False)
-    except (FileNotFoundError, ValueError, OSError):
-        return None
-    return v if v.ndim == 1 and np.all(np.isfinite(v)) else None
