@@ -66,8 +66,11 @@ def by_speaker(turns: list[Turn]) -> dict[str, list[iv.Interval]]:
 
 
 def talk_in(turns: list[Turn], start: float, end: float) -> dict[str, float]:
-    """Talk seconds per speaker inside [start, end]."""
-    return {spk: iv.total(iv.crop(iv.talk_intervals(x), start, end)) for spk, x in by_speaker(turns).items()}
+    """Talk seconds per speaker inside [start, end] (turns farther away than a bridged
+    pause cannot change it: they are left out first, so a long interview stays fast)."""
+    near = [t for t in turns if t.end > start - iv.PAUSE_BRIDGE_S and t.start < end + iv.PAUSE_BRIDGE_S]
+    out = {spk: iv.total(iv.crop(iv.talk_intervals(x), start, end)) for spk, x in by_speaker(near).items()}
+    return {**{t.speaker: 0.0 for t in turns}, **out}
 
 
 def longest_stretch(own: list[iv.Interval], others: list[iv.Interval]) -> Stretch | None:
@@ -80,8 +83,9 @@ def longest_stretch(own: list[iv.Interval], others: list[iv.Interval]) -> Stretc
             stretches[-1][1] = e
         else:
             stretches.append([s, e])
-    # a stretch ends where someone else speaks into it
-    pieces = [Stretch(a, b) for s, e in stretches for a, b in iv.subtract([(s, e)], others)]
+    # a stretch ends where someone else speaks into it (stretches are apart by more than a
+    # bridged pause, so one subtraction of the whole list keeps them apart)
+    pieces = [Stretch(a, b) for a, b in iv.subtract([(s, e) for s, e in stretches], others)]
     return max(pieces, key=lambda x: x.duration, default=None)
 
 

@@ -51,6 +51,7 @@ class Session:
         self.lock = threading.RLock()
         self._machine: tuple[tuple[int, int], Any] | None = None
         self._timer: threading.Timer | None = None
+        self._state: tuple[Any, dict[str, Any]] | None = None
         self.written = 0
 
     def machine(self):
@@ -72,11 +73,17 @@ class Session:
         return build_report(self.folder, applied=applied), applied
 
     def state(self) -> dict[str, Any]:
+        """The page's state, computed again only when the transcript or the corrections
+        changed (by the page, or by `listenwell label` meanwhile)."""
         from listenwell.analysis.review_state import review_state
+        from listenwell.corrections import fingerprint
 
         with self.lock:
-            report, applied = self.computed()
-            return review_state(report, applied, self.folder.audio_path is not None)
+            key = (fingerprint(self.folder.path), self.folder.audio_path is not None)
+            if self._state is None or self._state[0] != key:
+                report, applied = self.computed()
+                self._state = (key, review_state(report, applied, key[1]))
+            return self._state[1]
 
     def correct(self, request: dict[str, Any]) -> dict[str, Any]:
         from listenwell import corrections
@@ -111,10 +118,14 @@ class Session:
 
         with self.lock:
             self._timer = None
-            report, applied = self.computed()
-            with folder_lock(self.folder.path, "review"):
-                write_files(export_files(self.folder, applied.transcript))
-                write_report(self.folder, report, applied.transcript)
+            try:
+                report, applied = self.computed()
+                with folder_lock(self.folder.path, "review"):
+                    write_files(export_files(self.folder, applied.transcript))
+                    write_report(self.folder, report, applied.transcript)
+            except UserError:  # another command holds the folder (or it changed under us): later
+                self.refresh_soon()
+                return
             self.written += 1
 
     def flush(self) -> bool:

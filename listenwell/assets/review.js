@@ -53,6 +53,7 @@
     drawQuestions();
     drawCorrections();
     select(sel ? sel[0] : null, sel ? sel[1] : null, true);
+    if (window.performance && performance.mark) { performance.mark('listenwell-drawn'); }
   }
   function drawWho() {
     var who = $('who');
