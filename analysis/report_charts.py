@@ -71,6 +71,9 @@ def timeline_svg(r: Report, transcript: Transcript, names: dict[str, str], lay: 
         span = max(span, tb.promise_ended_at_s * 1.02)
     right, f, rad = 12, lay.font, lay.radius
 
+    if lay.left:  # names beside the lanes: room for the longest (about 0.62 of the text size a letter)
+        longest = max([len(names.get(x, x)) for x in speakers] + [5 if r.notes else 0])
+        lay = Layout(lay.width, min(260, max(lay.left, 0.62 * f * longest + 14)), f, rad, lay.ticks)
     origin = lay.left or 2 * f  # names above the lanes: room for the first time label only
 
     def x(t: float) -> float:

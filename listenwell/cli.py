@@ -47,6 +47,8 @@ def readable_help(command) -> None:
     click shows them: `--model TEXT`, `--speakers N`, `--seconds NUMBER`."""
     for sub in (getattr(command, "commands", None) or {}).values():
         readable_help(sub)
+    if command.help and "\b\n" not in command.help:  # example lines stay one a line (\b: not rewrapped)
+        command.help = "\n\n".join("\b\n" + p if "Example:" in p else p for p in command.help.split("\n\n"))
     for p in getattr(command, "params", []):
         if p.param_type_name != "option" or p.metavar is not None or getattr(p, "is_flag", False):
             continue
@@ -57,6 +59,8 @@ def readable_help(command) -> None:
         base = shown.split()[0].split("[")[0].lower() if shown else ""
         if base in _METAVARS:
             p.metavar = _METAVARS[base]
+        elif "," in shown:  # a pair, such as --tracks ME THEM
+            p.metavar = " ".join(_METAVARS.get(x.strip().lower(), x.strip().upper()) for x in shown.split(","))
         elif "|" in shown:
             p.metavar = "[" + shown + "]"
 
