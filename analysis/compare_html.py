@@ -30,6 +30,7 @@ from listenwell.analysis.compare_render import (
     who,
     yes_no,
 )
+from listenwell.analysis.render_md import GENERATED_ID
 from listenwell.timefmt import clock
 
 
@@ -98,7 +99,8 @@ def render_html(comp: dict[str, Any], out_dir: Path) -> str:
     body = []
     for r in rows:
         tds = "".join(_html_cell(r["cells"][i["key"]], i, playable[i["key"]]) for i in ivs)
-        ids = f'<small>{e(", ".join(r["ids"]))}</small>' if r["ids"] else ""
+        chosen = [x for x in r["ids"] if not GENERATED_ID.fullmatch(x)]  # q3 says nothing the text does not
+        ids = f'<small>{e(", ".join(chosen))}</small>' if chosen else ""
         body.append(f'<tr data-q="{e(r["key"])}"><th>{e(r["text"])}{ids}</th>{tds}</tr>')
     matrix = (f'<table class="matrix"><thead><tr><th>Question</th>{cols}</tr></thead>'
               f'<tbody>{"".join(body)}</tbody></table>')

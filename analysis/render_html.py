@@ -108,6 +108,28 @@ def _stats(r: Report, names: dict[str, str]) -> str:
     return '<dl class="stats">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items) + "</dl>"
 
 
+THEME_NAMES = {"duties": "Duties", "conditions": "Working conditions", "prospects": "Prospects",
+               "path": "Path into the field", "advice": "Advice", "network": "People to talk to"}
+
+
+def themes_html(r: Report) -> str:
+    """What the interview covered by theme (Report.themes), when the report has them."""
+    if not r.themes:
+        return ""
+    items = []
+    for theme, t in r.themes.items():
+        if t.asked or t.maybe:
+            state, cls, detail = ("asked", "asked", "") if t.asked else ("maybe asked", "maybe", "")
+        elif t.covered_in_answers:
+            state, cls, detail = "in the answers", "asked", ", ".join(t.answer_terms[:3])
+        else:
+            state, cls, detail = "not covered", "not-asked", "one to ask next time" if t.essential else ""
+        items.append(f'<li><b>{escape(THEME_NAMES.get(theme, theme))}</b>{" (essential)" if t.essential else ""}: '
+                     f'<span class="badge {cls}">{state}</span>'
+                     f'{f" <span class=small>{escape(detail)}</span>" if detail else ""}</li>')
+    return f'<section id="themes"><h2>Themes</h2><ul class="findings">{"".join(items)}</ul></section>'
+
+
 def _caption(r: Report) -> str:
     parts = ["Bars: speech per speaker."]
     kinds = {a.state if a.planned is None else "asked" for a in r.asked}
@@ -171,6 +193,7 @@ def render_html(r: Report, transcript: Transcript) -> str:
 <section><h2>Timeline</h2><div class="chart">{timeline_svg(r, transcript, names, WIDE, "timeline")}{timeline_svg(r, transcript, names, NARROW, "timeline-narrow")}</div>
 <p class="small">{_caption(r)}</p></section>
 <section><h2>Planned questions</h2>{_questions_table(r)}</section>
+{themes_html(r)}
 {f'<section><h2>Follow-up questions</h2><ul>{followups}</ul></section>' if followups else ''}
 {f'<section><h2>Notes</h2><ul>{notes}</ul></section>' if notes else ''}
 <section><h2>Transcript</h2><audio id="audio" controls preload="metadata" src="{audio}"></audio>

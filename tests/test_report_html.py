@@ -127,3 +127,21 @@ def test_report_page_in_chromium(tmp_path):
         lone.wait_for("!document.getElementById('audio-missing').hidden")
         assert "not next to this page" in lone.eval("document.getElementById('audio-missing').textContent")
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
+
+
+def test_the_page_speaks_only_of_what_it_draws(tmp_path):
+    from listenwell.analysis.report import build_report
+    from listenwell.analysis.render_html import render_html
+    from listenwell.corrected import corrected_transcript
+
+    folder = make_folder(tmp_path / "iv", notes=False, audio=False)
+    r = build_report(folder)
+    html = render_html(r, corrected_transcript(folder.path).transcript)
+    caption = html.split('<p class="small">Bars:')[1].split("</p>")[0]
+    assert "notes" not in caption and "note-marker" not in html
+    assert 'id="themes"' in html and "Working conditions" in html  # the report's themes, when it has them
+    # a margin is said only when the transcript measured one
+    assert "How sure" not in html
+    r.speakers = {**r.speakers, "margin_pp": 2.4, "margin_reasons": ["no voice profile"], "profile": {"used": False}}
+    html = render_html(r, corrected_transcript(folder.path).transcript)
+    assert "± 2.4 percentage points" in html and "no voice profile" in html
