@@ -138,7 +138,7 @@ def test_the_page_speaks_only_of_what_it_draws(tmp_path):
     r = build_report(folder)
     html = render_html(r, corrected_transcript(folder.path).transcript)
     caption = html.split('<p class="small">Bars:')[1].split("</p>")[0]
-    assert "notes" not in caption and "note-marker" not in html
+    assert "notes" not in caption and 'class="note-marker"' not in html
     assert 'id="themes"' in html and "Working conditions" in html  # the report's themes, when it has them
     # a margin is said only when the transcript measured one
     assert "How sure" not in html
