@@ -130,8 +130,8 @@ def test_report_page_in_chromium(tmp_path):
 
 
 def test_the_page_speaks_only_of_what_it_draws(tmp_path):
-    from listenwell.analysis.report import build_report
     from listenwell.analysis.render_html import render_html
+    from listenwell.analysis.report import build_report
     from listenwell.corrected import corrected_transcript
 
     folder = make_folder(tmp_path / "iv", notes=False, audio=False)

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from listenwell import corrections
 from listenwell.cli import app
+from listenwell.corrected import corrected_transcript, interviewee_share
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 runner = CliRunner()
@@ -107,6 +108,20 @@ def test_correct_an_interview_on_the_page(served, tmp_path):
         page.wait_for("[...document.querySelectorAll('#transcript .w')].some(w => w.textContent === 'projects')")
         assert page.eval("document.getElementById('status').textContent").startswith("Saved: #3")
 
+        # 4. split a line where the speaker changes: from the second "Usually" on, the other speaker (s)
+        i = page.eval("[...document.querySelectorAll('#transcript .w')].filter(w => w.textContent === 'Usually')[1].dataset.i")
+        word = f"document.querySelector('#transcript .w[data-i=\"{i}\"]')"
+        page.click(f'#transcript .w[data-i="{i}"]')
+        page.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "s", "text": "s"})
+        page.wait_for(f"{word}.closest('.line').querySelector('.spk').textContent === 'You'")
+        assert page.eval(f"{word}.closest('.line').querySelector('.w') === {word}")  # it starts a line now
+        # 5. a note at the selection (n)
+        page.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "n", "text": "n"})
+        page.wait_for("!document.getElementById('editor').hidden")
+        page.eval("document.getElementById('editor-text').value = 'ask about tools'")
+        page.click("#editor button[type=submit]")
+        page.wait_for("[...document.querySelectorAll('#transcript .note')].some(n => n.textContent.includes('ask about tools'))")
+
         # the line being played is highlighted
         page.click("#transcript .line:nth-child(5) .ts")
         page.wait_for("!!document.querySelector('#transcript .line.playing')", timeout=10)
@@ -117,7 +132,9 @@ def test_correct_an_interview_on_the_page(served, tmp_path):
         page.screenshot(ARTIFACTS / "review-phone.png", full_page=False)
 
     saved = corrections.load(folder.path).corrections
-    assert [(x.kind, x.by) for x in saved] == [("speaker", "review"), ("question", "review"), ("words", "review")]
+    assert [(x.kind, x.by) for x in saved] == [("speaker", "review"), ("question", "review"), ("words", "review"),
+                                               ("speaker", "review"), ("note", "review")]
+    assert saved[3].speaker == "interviewer" and saved[4].text == "ask about tools"
     assert saved[1].question == "skills" and saved[1].state == "not asked"
     assert (saved[2].was, saved[2].text) == ("studies", "projects")
 
@@ -127,7 +144,8 @@ def test_correct_an_interview_on_the_page(served, tmp_path):
     assert proc.returncode == 0 and "follow your corrections" in out
     after = json.loads(folder.report_path.read_text())
     assert after["sources"] == corrections.fingerprint(folder.path)
-    assert after["talk"]["interviewee_share"] > before["talk"]["interviewee_share"]
+    share = interviewee_share(corrected_transcript(folder.path).transcript)
+    assert after["talk"]["interviewee_share"] == pytest.approx(share, abs=1e-4) != before["talk"]["interviewee_share"]
     assert next(q for q in after["questions"] if q["id"] == "skills")["decided_by"] == "user"
     assert "projects" in (folder.path / "transcript.txt").read_text()
     r = runner.invoke(app, ["compare", str(folder.path), "--out", str(tmp_path / "cmp"), "--json"])
