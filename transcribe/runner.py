@@ -203,6 +203,7 @@ def _report(results: list[Result], err: Console) -> None:
     done = [r for r in results if r.status == "done"]
     if len(done) == 1 and len(results) == 1:
         _preview(done[0].folder)
+    _next(results)  # before the failures: those stay the last lines
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         if r.traceback and debug_enabled():
@@ -214,7 +215,6 @@ def _report(results: list[Result], err: Console) -> None:
             typer.secho(f"{len(failed)} of {len(results)} failed:", fg="red", err=True)
             for r in failed:
                 typer.echo(f"  {r.error if r.error.startswith(r.target) else f'{r.target}: {r.error}'}", err=True)
-    _next(results)
 
 
 def _preview(folder: str, lines: int = 6) -> None:
