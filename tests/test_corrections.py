@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from listenwell import corrections as c
 from listenwell.corrected import apply, corrected_transcript, give_speaker, interviewee_share
 from listenwell.errors import UserError
-from listenwell.folder import write_json
 from listenwell.records import Transcript
 
 runner = CliRunner()
@@ -137,6 +136,7 @@ def test_a_damaged_corrections_file_is_one_line_naming_the_entry(tmp_path):
 
 def test_a_new_transcript_keeps_the_corrections_that_still_apply(tmp_path):
     from listenwell.transcribe.batch import Result
+    from listenwell.transcribe.pipeline import write_transcript
     from listenwell.transcribe.runner import follow_corrections
 
     folder = make_folder(tmp_path / "iv", audio=False, notes=False)
@@ -149,7 +149,7 @@ def test_a_new_transcript_keeps_the_corrections_that_still_apply(tmp_path):
     # transcribe --force heard the fifth line's first word differently this time
     t.segments[4].words[0].word = " Whatever"
     t.segments[4].text = t.segments[4].text.replace("What", "Whatever", 1)
-    write_json(folder.transcript_path, t.to_dict())
+    write_transcript(folder, t)  # as transcribe --force writes it: exports with the corrections
     result = Result(str(folder.path), str(folder.path), "done")
     follow_corrections([result])
     fixes = result.summary["corrections"]

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from listenwell import __version__
+from listenwell.corrected import apply
+from listenwell.corrections import load as load_corrections
 from listenwell.errors import UserError
 from listenwell.folder import InterviewFolder, write_files
 from listenwell.lock import folder_lock
@@ -32,7 +34,7 @@ from listenwell.transcribe.audio import (
     open_audio,
     to_float32,
 )
-from listenwell.transcribe.exports import EXPORTS, to_rttm
+from listenwell.transcribe.exports import EXPORTS, export_files
 from listenwell.transcribe.model import ResolvedModel, load_resolved, resolve_model
 from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio, uses_channels
 
@@ -188,16 +190,18 @@ def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: P
 
 
 def write_transcript(folder: InterviewFolder, transcript: Transcript) -> list[Path]:
-    """transcript.json and its exports, as one set: all new, or (a full disk, a crash) all
-    as they were. transcript.json goes in last: its presence means its exports are there."""
-    files = {folder.export_path(suffix): render(transcript) for suffix, render in EXPORTS.items()}
-    rttm = folder.path / "speakers.rttm"
-    if transcript.turns:
-        files[rttm] = to_rttm(transcript, Path(transcript.audio.file).stem)
+    """transcript.json (the machine's) and its exports (with the user's corrections applied,
+    see listenwell/corrected.py), as one set: all new, or (a full disk, a crash) all as they
+    were. transcript.json goes in last: its presence means its exports are there."""
+    try:
+        shown = apply(transcript, load_corrections(folder.path)).transcript
+    except UserError:  # a damaged corrections.json must not cost the transcription: the
+        shown = transcript  # exports are the machine's, and the runner says why
+    files = export_files(folder, shown)
     files[folder.transcript_path] = json.dumps(transcript.to_dict(), indent=2, ensure_ascii=False) + "\n"
     write_files(files)
-    if not transcript.turns:  # no speakers this time: an older speakers.rttm would contradict it
-        rttm.unlink(missing_ok=True)
+    if not shown.turns:  # no speakers this time: an older speakers.rttm would contradict it
+        (folder.path / "speakers.rttm").unlink(missing_ok=True)
     return [folder.transcript_path, *[p for p in files if p != folder.transcript_path]]
 
 

@@ -145,20 +145,18 @@ def _short(text: str, width: int) -> str:
 
 def follow_corrections(results: list[Result]) -> None:
     """A new transcript keeps the user's corrections (corrections.json) where they still
-    apply: the exports are rewritten with them, and each result says which no longer do."""
+    apply (its exports were written with them: pipeline.write_transcript); each result
+    says which no longer do."""
     from pathlib import Path
 
+    from listenwell.corrected import corrected_transcript
     from listenwell.corrections import path_in
-    from listenwell.folder import InterviewFolder
-    from listenwell.lock import folder_lock
-    from listenwell.transcribe.exports import refresh_exports
 
     for r in results:
         if r.status != "done" or not r.folder or not path_in(Path(r.folder)).is_file():
             continue
         try:
-            with folder_lock(Path(r.folder), "transcribe"):
-                r.summary["corrections"] = refresh_exports(InterviewFolder(Path(r.folder))).summary()
+            r.summary["corrections"] = corrected_transcript(Path(r.folder)).summary()
         except UserError as e:
             r.summary["corrections"] = {"applied": 0, "not_applied": [], "error": str(e)}
 
