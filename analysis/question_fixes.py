@@ -66,30 +66,26 @@ def decide(asked: Sequence[AskedQuestion], matches: Sequence[Match], planned: Se
             if k is None:
                 continue
             m = out[k]
-            m.planned = j
-            for name, value in (("state", ASKED), ("confidence", 1.0), ("maybe", None)):
-                if hasattr(m, name):
-                    setattr(m, name, value)
+            m.planned, m.state, m.confidence, m.maybe = j, ASKED, 1.0, None
         decided[fix.question] = fix.state
     return out, decided
 
 
 def _forget(m: Match, j: int) -> None:
     """The match no longer holds planned question j (as asked, maybe, or a second one)."""
-    also = getattr(m, "also", None) or []
+    also = m.also or []
     if j in also:
         k = also.index(j)
         del also[k]
-        conf = getattr(m, "also_confidence", None)
-        if conf and k < len(conf):
-            del conf[k]
+        if m.also_confidence and k < len(m.also_confidence):
+            del m.also_confidence[k]
     if m.planned == j:
         m.planned = also.pop(0) if also else None
-        if m.planned is None and hasattr(m, "state"):
+        if m.planned is None:
             m.state = NOT_ASKED
-    if getattr(m, "maybe", None) == j:
+    if m.maybe == j:
         m.maybe = None
-        if getattr(m, "state", None) != ASKED:
+        if m.state != ASKED:
             m.state = NOT_ASKED
 
 
