@@ -9,7 +9,8 @@ wrong speaker. A piece that may be wrong moves its talk between two speakers, so
 speaker the expected net move (bias) and its spread add up over the pieces; the margin is
 the bias plus 1.64 spreads (90 %), plus the speech detection's own error (`FLOOR_PP`, the
 share error left when every piece is attributed right), plus the speech of brief groups
-that were folded into a voice without evidence either way (one voice or two).
+that were folded into a voice for their brevity, not for sounding like it (relation below
+`same_voice`: they may be another person).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def certainty(scores: np.ndarray, labels: np.ndarray, talk: np.ndarray, relation
     """The margin of every speaker's share and why it is wide. scores: (items, speakers),
     how much each embedded piece relates to each speaker; labels: its speaker; talk: the
     seconds of the recording it stands for; relation: (speakers, speakers); unsure_s:
-    speech of brief groups folded into a voice without evidence either way."""
+    speech of brief groups folded into a voice without sounding like it."""
     total = float(talk.sum())
     if total <= 0:
         return Certainty(0.0)

@@ -79,7 +79,7 @@ class Grouping:
     scores: np.ndarray  # (items, speakers) how much each item relates to each speaker
     user: int | None = None  # the speaker the profile recognised
     profile_similarity: list[float] = field(default_factory=list)  # per speaker, mean cosine
-    unsure_s: float = 0.0  # speech of brief groups folded in without clear evidence
+    unsure_s: float = 0.0  # speech of brief groups folded in without sounding like their voice
 
 
 def relations(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -110,7 +110,7 @@ class _Groups:
         self.emb, self.talk, self.where = emb, talk, where
         self.members = [np.flatnonzero(labels == c) for c in np.unique(labels)]
         self.user: int | None = None  # the group the profile recognised
-        self.unsure_s = 0.0  # speech of brief groups folded in without clear evidence
+        self.unsure_s = 0.0  # speech of brief groups folded in without sounding like their voice
 
     def __len__(self) -> int:
         return len(self.members)
@@ -189,7 +189,7 @@ def _fold_brief(g: _Groups, p: Params) -> None:
         if not unsure.any():
             return
         c = int(np.flatnonzero(unsure)[np.argmin(speech[unsure])])
-        if r[c].max() < (p.same_voice + p.other_voice) / 2:  # neither clearly the same nor another
+        if r[c].max() < p.same_voice:  # not clearly the same voice: it may be another
             g.unsure_s += float(speech[c])
         g.merge(c, int(np.argmax(r[c])))
 
