@@ -79,10 +79,10 @@ def transcribe_cmd(
     from listenwell.transcribe.runner import run_transcribe
     from listenwell.transcribe.speakers import SpeakerOptions
 
-    enrollment = None if no_speakers or no_profile else _profile_id()
+    enrollment, notice = (None, None) if no_speakers or no_profile or channels_are_speakers else _profile()
     results, code = run_transcribe(
         [str(t) for t in targets], model=model, language=language, compute_type=compute_type,
-        threads=threads, workers=workers, force=force, quiet=as_json,
+        threads=threads, workers=workers, force=force, quiet=as_json, notice=notice,
         speakers=SpeakerOptions(enabled=not no_speakers, num_speakers=speakers,
                                 channels_are_speakers=channels_are_speakers, enrollment=enrollment),
     )
@@ -92,14 +92,14 @@ def transcribe_cmd(
         raise typer.Exit(code)
 
 
-def _profile_id() -> str | None:
-    """The id of your voice profile, or None (and a notice of what that costs) without one."""
+def _profile() -> tuple[str | None, str | None]:
+    """The id of your voice profile, or None and a notice of what that costs without one
+    (printed only when a folder is actually transcribed, so that errors stay one line)."""
     from listenwell.transcribe.speakers.profile import load_profile
     from listenwell.userdata import NO_PROFILE_NOTICE
 
     profile = load_profile()
     if profile is None or not profile.usable:
         why = "" if profile is None else " (made with another speaker model: enroll again)"
-        typer.echo(f"note: {NO_PROFILE_NOTICE}{why}", err=True)
-        return None
-    return profile.id
+        return None, f"note: {NO_PROFILE_NOTICE}{why}"
+    return profile.id, None

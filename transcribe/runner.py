@@ -49,8 +49,10 @@ def default_workers(n_jobs: int) -> int:
 
 def run_transcribe(targets: list[str], *, model: str | None, language: str | None,
                    compute_type: str, threads: int, workers: int, force: bool,
-                   quiet: bool, speakers: SpeakerOptions | None = None) -> tuple[list[Result], int]:
-    """Transcribe every target; returns the results and the exit code."""
+                   quiet: bool, speakers: SpeakerOptions | None = None,
+                   notice: str | None = None) -> tuple[list[Result], int]:
+    """Transcribe every target; returns the results and the exit code. `notice` is printed
+    once, before the work, when there is work to do."""
     speakers = speakers or SpeakerOptions()
     err = Console(stderr=True)
     resolved = resolve_model(model)  # a missing model is one error for the whole batch
@@ -74,6 +76,8 @@ def run_transcribe(targets: list[str], *, model: str | None, language: str | Non
             results.append(Result(target, None, "failed", str(e)))
 
     if jobs:
+        if notice:
+            err.print(notice, style="yellow", highlight=False, markup=False)
         workers = workers or default_workers(len(jobs))
         workers = max(1, min(workers, len(jobs)))
         options = TranscribeOptions(model=model, language=language, compute_type=compute_type,
