@@ -183,7 +183,7 @@ def statistics(ts: TalkStats, n_asked: int, duration: float) -> Stats:
         interviewee_longest_at_s=round(ee.start, 2) if ee else None,
         interruptions=len(ts.interruptions),
         patience_median_s=round(ts.patience_median_s, 2) if ts.patience_median_s is not None else None,
-        questions_per_10min=round(n_asked / (duration / 600), 2) if duration > 0 else None,
+        questions_per_10min=round(600 * n_asked / duration, 2) if duration >= 1.0 else None,
         interviewer_wpm=ts.interviewer_wpm,
         interviewee_wpm=ts.interviewee_wpm,
         switches_per_min=ts.switches_per_min,

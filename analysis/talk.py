@@ -134,9 +134,9 @@ def switches_per_minute(turns: list[Turn]) -> float | None:
     runs = sorted((s, e, k) for k, x in by_speaker(turns).items() for s, e in iv.talk_intervals(x))
     if not runs:
         return None
-    minutes = (max(e for _, e, _ in runs) - runs[0][0]) / 60
+    seconds = max(e for _, e, _ in runs) - runs[0][0]
     switches = sum(1 for a, b in zip(runs, runs[1:], strict=False) if a[2] != b[2])
-    return round(switches / minutes, 1) if minutes > 0 else None
+    return round(60 * switches / seconds, 1) if seconds >= 1.0 else None
 
 
 def pauses_before_interviewer(turns: list[Turn]) -> list[float]:
@@ -155,13 +155,14 @@ def pauses_before_interviewer(turns: list[Turn]) -> list[float]:
 
 
 def words_per_minute(transcript: Transcript, speaker: str, talk_s: float) -> float | None:
+    """Words per minute of talk; None under a second of talk, where a rate says nothing."""
     n = 0
     for seg in transcript.segments:
         if seg.words:
             n += sum(1 for w in seg.words if (w.speaker or seg.speaker) == speaker and w.word.strip())
         elif seg.speaker == speaker:
             n += len(seg.text.split())
-    return round(n / (talk_s / 60), 1) if talk_s > 0 and n else None
+    return round(60 * n / talk_s, 1) if talk_s >= 1.0 and n else None
 
 
 def talk_stats(transcript: Transcript) -> TalkStats:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, ConfigDict, Field
+from typing_extensions import Required, TypedDict  # pydantic needs it on Python < 3.12
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,24 +35,76 @@ DEFAULT_CONSENT_STATEMENT = (
     "shared, and I will delete them whenever you ask. Is it OK with you if I record?"
 )
 
-INTERVIEW_KEYS = {
-    "interviewee": str,
-    "interviewer": str,
-    "role": str,
-    "company": str,
-    "level": str,
-    "minutes": (int, float),
-    "date": str,
-    "consent_statement": str,
-    "target_share": (int, float),
-    "people": int,
-}
-QUESTION_KEYS = {"id": str, "text": str, "priority": int, "theme": str}
 # What a question is about. An informational interview should leave you with a clear idea
 # of the job's duties, its working conditions and the prospects of the profession (the
 # ESSENTIAL_THEMES); path, advice and network are the other usual themes.
 THEMES = ("duties", "conditions", "prospects", "path", "advice", "network")
 ESSENTIAL_THEMES = ("duties", "conditions", "prospects")
+
+
+# The plan file's schema, checked by pydantic (strict: `minutes = "20"` or `priority = true`
+# is a mistake to point out, not to coerce). Problems become `file:line: message`, see
+# _plan_problem().
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value
+
+
+def _theme(value: str) -> str:
+    if value.strip().lower() not in THEMES:
+        raise ValueError("is not a theme")
+    return value.strip().lower()
+
+
+class InterviewTable(TypedDict, total=False):
+    """[interview]: who, the time promised, the wanted talk share."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[misc]
+    interviewee: str
+    interviewer: str
+    role: str
+    company: str
+    level: Literal["above", "peer", "below"]
+    minutes: Annotated[float, Field(gt=0, le=600)]  # also refuses nan and inf
+    date: str
+    consent_statement: str
+    target_share: Annotated[float, Field(gt=0, lt=1)]
+    people: Annotated[int, Field(ge=1, le=MAX_PEOPLE)]
+
+
+class QuestionTable(TypedDict, total=False):
+    """One [[questions]] table."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[misc]
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
+    text: Required[Annotated[str, AfterValidator(_text)]]
+    priority: Annotated[int, Field(ge=1)]
+    theme: Annotated[str, AfterValidator(_theme)]
+
+
+class PlanFile(TypedDict, total=False):
+    """A TOML plan file."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[misc]
+    interview: InterviewTable
+    questions: list[QuestionTable]
+
+
+# what each field must be, said the way a person would fix it
+_INTERVIEW_RULES = {
+    "level": f"level must be one of {', '.join(LEVELS)}",
+    "minutes": "minutes must be a number between 1 and 600",
+    "target_share": "target_share must be a fraction between 0 and 1, such as 0.7",
+    "people": f"people must be a whole number from 1 to {MAX_PEOPLE} (you included)",
+}
+_QUESTION_RULES = {
+    "id": "id must be letters, digits, '-', '_' or '.'",
+    "priority": "priority must be a whole number from 1 (most important)",
+    "theme": f"theme must be one of {', '.join(THEMES)}",
+}
+
+
 
 
 @dataclass
@@ -118,101 +173,82 @@ def parse_toml_plan(text: str, name: str = "plan.toml") -> tuple[Plan | None, li
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
         return None, [f"{where}: malformed TOML: {reason}"]
 
-    errors: list[str] = []
     lines = text.splitlines()
+    from pydantic import ValidationError
 
-    def err(line: int | None, msg: str) -> None:
-        errors.append(f"{name}:{line}: {msg}" if line else f"{name}: {msg}")
+    from listenwell.records import type_adapter
 
-    for key in data:
-        if key not in ("interview", "questions"):
-            err(_line_of(lines, rf"\[\[?\s*{re.escape(key)}\b|^\s*{re.escape(key)}\s*="),
-                f"unknown section or key '{key}' (expected [interview] and [[questions]])")
-
-    plan = Plan()
-    _read_interview(plan, data.get("interview", {}), lines, err)
-    _read_questions(plan, data.get("questions", []), lines, err)
-    return (None if errors else plan), errors
-
-
-ErrorSink = Callable[[int | None, str], None]  # (line or None, message)
-
-
-def _read_interview(plan: Plan, info: object, lines: list[str], err: ErrorSink) -> None:
-    """The [interview] table into `plan`; each problem to err() with its line."""
-    if not isinstance(info, dict):
-        err(_line_of(lines, r"^\s*interview\s*="), "'interview' must be a table: [interview]")
-        info = {}
-    interview_start = _line_of(lines, r"^\s*\[\s*interview\s*\]") or 1
-    for key, value in info.items():
-        line = _line_of(lines, rf"^\s*{re.escape(key)}\s*=", after=interview_start)
-        if key not in INTERVIEW_KEYS:
-            err(line, f"unknown key '{key}' in [interview] (known: {', '.join(INTERVIEW_KEYS)})")
-            continue
-        if not isinstance(value, INTERVIEW_KEYS[key]) or isinstance(value, bool):
-            err(line, f"'{key}' has the wrong type ({type(value).__name__})")
-            continue
-        setattr(plan, key, value.strip() if isinstance(value, str) else value)
-    if plan.level is not None and plan.level not in LEVELS:
-        err(_line_of(lines, r"^\s*level\s*=", after=interview_start),
-            f"level must be one of {', '.join(LEVELS)}, not '{plan.level}'")
-    if plan.minutes is not None and not 0 < plan.minutes <= 600:
-        err(_line_of(lines, r"^\s*minutes\s*=", after=interview_start),
-            "minutes must be between 1 and 600")
-    if not 0 < plan.target_share < 1:
-        err(_line_of(lines, r"^\s*target_share\s*=", after=interview_start),
-            "target_share must be a fraction between 0 and 1, such as 0.7")
-    if not 1 <= plan.people <= MAX_PEOPLE:
-        err(_line_of(lines, r"^\s*people\s*=", after=interview_start),
-            f"people must be a whole number from 1 to {MAX_PEOPLE} (you included)")
-    if not plan.consent_statement:
-        plan.consent_statement = DEFAULT_CONSENT_STATEMENT
+    errors: list[tuple[int | None, str]] = []
+    try:
+        type_adapter(PlanFile).validate_python(data)
+    except ValidationError as e:
+        errors += [_plan_problem(x["loc"], x["type"], x["input"], lines) for x in e.errors()]
+    questions = data.get("questions", [])
+    if isinstance(questions, list) and not errors:
+        headers = _question_lines(lines)
+        seen: dict[str, int] = {}
+        for i, q in enumerate(questions):
+            qid = q.get("id", f"q{i + 1}")
+            if qid in seen:
+                errors.append((_line_of(lines, r"^\s*id\s*=", after=_nth(headers, i)),
+                               f"question id '{qid}' is used twice (first in question {seen[qid]})"))
+            seen.setdefault(qid, i + 1)
+    if isinstance(questions, list) and not questions:
+        errors.append((None, "the plan has no questions; add [[questions]] tables (see `listenwell plan new`)"))
+    errors.sort(key=lambda e: e[0] or 0)
+    messages = [f"{name}:{line}: {msg}" if line else f"{name}: {msg}" for line, msg in errors]
+    return (None, messages) if messages else (_plan_from(data), [])
 
 
-def _read_questions(plan: Plan, questions: object, lines: list[str], err: ErrorSink) -> None:
-    """The [[questions]] tables into `plan`; each problem to err() with its line."""
-    if not isinstance(questions, list):
-        err(_line_of(lines, r"^\s*questions\s*="), "questions must be [[questions]] tables")
-        questions = []
-    headers = [i + 1 for i, ln in enumerate(lines) if re.match(r"^\s*\[\[\s*questions\s*\]\]", ln)]
-    seen: dict[str, int] = {}
-    for i, q in enumerate(questions):
-        qline = headers[i] if i < len(headers) else None
-        if not isinstance(q, dict):
-            err(qline, f"question {i + 1} must be a table")
-            continue
-        for key in q:
-            if key not in QUESTION_KEYS:
-                err(_line_of(lines, rf"^\s*{re.escape(key)}\s*=", after=qline),
-                    f"unknown key '{key}' in question {i + 1} (known: id, text, priority, theme)")
-        text = q.get("text")
-        if not isinstance(text, str) or not text.strip():
-            err(qline, f"question {i + 1} has no text")
-            continue
-        qid = q.get("id", f"q{i + 1}")
-        if not isinstance(qid, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", qid):
-            err(_line_of(lines, r"^\s*id\s*=", after=qline),
-                f"question {i + 1}: id must be letters, digits, '-', '_' or '.'")
-            continue
-        if qid in seen:
-            err(_line_of(lines, r"^\s*id\s*=", after=qline),
-                f"question id '{qid}' is used twice (first in question {seen[qid]})")
-            continue
-        seen[qid] = i + 1
-        priority = q.get("priority", i + 1)
-        if not isinstance(priority, int) or isinstance(priority, bool) or priority < 1:
-            err(_line_of(lines, r"^\s*priority\s*=", after=qline),
-                f"question {i + 1}: priority must be a whole number from 1 (most important)")
-            continue
-        theme = q.get("theme")
-        if theme is not None and (not isinstance(theme, str) or theme.strip().lower() not in THEMES):
-            err(_line_of(lines, r"^\s*theme\s*=", after=qline),
-                f"question {i + 1}: theme must be one of {', '.join(THEMES)}")
-            continue
-        plan.questions.append(Question(id=qid, text=" ".join(text.split()), priority=priority,
-                                       theme=theme.strip().lower() if theme else None))
-    if not questions:
-        err(None, "the plan has no questions; add [[questions]] tables (see `listenwell plan new`)")
+def _plan_from(data: dict) -> Plan:
+    """A Plan from a validated plan file."""
+    info = {k: v.strip() if isinstance(v, str) else v for k, v in data.get("interview", {}).items()}
+    plan = Plan(**info)
+    plan.consent_statement = plan.consent_statement or DEFAULT_CONSENT_STATEMENT
+    plan.questions = [Question(id=q.get("id", f"q{i + 1}"), text=" ".join(q["text"].split()),
+                               priority=q.get("priority", i + 1), theme=q.get("theme"))
+                      for i, q in enumerate(data.get("questions", []))]
+    return plan
+
+
+def _plan_problem(loc: tuple, kind: str, value: object, lines: list[str]) -> tuple[int | None, str]:
+    """One pydantic error on a TOML plan as (line, message)."""
+    headers = _question_lines(lines)
+    interview_at = _line_of(lines, r"^\s*\[\s*interview\s*\]") or 1
+    shown = repr(value) if isinstance(value, str | int | float) and len(repr(value)) <= 40 else type(value).__name__
+    if len(loc) == 1:
+        key = str(loc[0])
+        if kind == "extra_forbidden":
+            return (_line_of(lines, rf"\[\[?\s*{re.escape(key)}\b|^\s*{re.escape(key)}\s*="),
+                    f"unknown section or key '{key}' (expected [interview] and [[questions]])")
+        if key == "interview":
+            return _line_of(lines, r"^\s*interview\s*="), "'interview' must be a table: [interview]"
+        return _line_of(lines, r"^\s*questions\s*="), "questions must be [[questions]] tables"
+    if loc[0] == "interview":
+        key = str(loc[1])
+        line = _line_of(lines, rf"^\s*{re.escape(key)}\s*=", after=interview_at)
+        if kind == "extra_forbidden":
+            return line, f"unknown key '{key}' in [interview] (known: {', '.join(InterviewTable.__annotations__)})"
+        return line, f"{_INTERVIEW_RULES.get(key, f'{key!r} must be text in quotes')}, not {shown}"
+    n = int(loc[1]) + 1
+    qline = _nth(headers, n - 1)
+    if len(loc) == 2:
+        return qline, f"question {n} must be a table"
+    key = str(loc[2])
+    if kind == "extra_forbidden":
+        return (_line_of(lines, rf"^\s*{re.escape(key)}\s*=", after=qline),
+                f"unknown key '{key}' in question {n} (known: {', '.join(QuestionTable.__annotations__)})")
+    if key == "text":
+        return qline, f"question {n} has no text"
+    return _line_of(lines, rf"^\s*{re.escape(key)}\s*=", after=qline), f"question {n}: {_QUESTION_RULES[key]}, not {shown}"
+
+
+def _question_lines(lines: list[str]) -> list[int]:
+    return [i + 1 for i, ln in enumerate(lines) if re.match(r"^\s*\[\[\s*questions\s*\]\]", ln)]
+
+
+def _nth(items: list[int], i: int) -> int | None:
+    return items[i] if i < len(items) else None
 
 
 _THEME_TAG = re.compile(r"\s\[([A-Za-z]+)\]\s*$")
@@ -230,26 +266,9 @@ def parse_text_plan(text: str, name: str = "plan.md") -> tuple[Plan | None, list
             continue
         meta = _META.match(line)
         if meta and not plan.questions:
-            key, value = meta.group(1).lower(), meta.group(2)
-            if key == "minutes":
-                try:
-                    plan.minutes = float(value.split()[0])
-                except ValueError:
-                    errors.append(f"{name}:{n}: minutes must be a number, not '{value}'")
-                    continue
-                if not 0 < plan.minutes <= 600:
-                    errors.append(f"{name}:{n}: minutes must be between 1 and 600")
-            elif key == "people":
-                if not value.isdigit() or not 1 <= int(value) <= MAX_PEOPLE:
-                    errors.append(f"{name}:{n}: people must be a whole number from 1 to {MAX_PEOPLE}, not '{value}'")
-                    continue
-                plan.people = int(value)
-            elif key == "level":
-                if value.lower() not in LEVELS:
-                    errors.append(f"{name}:{n}: level must be one of {', '.join(LEVELS)}, not '{value}'")
-                plan.level = value.lower()
-            else:
-                setattr(plan, key, value)
+            problem = _read_meta(plan, meta.group(1).lower(), meta.group(2))
+            if problem:
+                errors.append(f"{name}:{n}: {problem}")
             continue
         question = _BULLET.sub("", line).strip()
         theme = _THEME_TAG.search(question)  # "What does a typical day look like? [duties]"
@@ -265,6 +284,31 @@ def parse_text_plan(text: str, name: str = "plan.md") -> tuple[Plan | None, list
     if not plan.questions:
         errors.append(f"{name}: the plan has no questions; write one question per line")
     return (None if errors else plan), errors
+
+
+def _read_meta(plan: Plan, key: str, value: str) -> str | None:
+    """A `key: value` line of a text plan into `plan`, checked by the same schema as
+    [interview]; the problem, or None."""
+    from pydantic import ValidationError
+
+    from listenwell.records import type_adapter
+
+    typed: object = value
+    if key == "minutes":
+        try:
+            typed = float(value.split()[0])  # "20 minutes"
+        except ValueError:
+            return f"minutes must be a number, not '{value}'"
+    elif key == "people":
+        typed = int(value) if value.isdigit() else value
+    elif key == "level":
+        typed = value.lower()
+    try:
+        type_adapter(InterviewTable).validate_python({key: typed})
+    except ValidationError:
+        return f"{_INTERVIEW_RULES[key]}, not '{value}'"
+    setattr(plan, key, typed)
+    return None
 
 
 def _line_of(lines: list[str], pattern: str, after: int | None = None) -> int | None:

@@ -83,7 +83,7 @@ def run_check(plan_path: Path | None, device: str | None, system_audio: str | No
               minutes: float | None, where: Path, model: str | None, console: Console,
               make_profile: bool = True) -> None:
     from listenwell.recorder.clip import open_devices, record_clip
-    from listenwell.transcribe.speakers.profile import load_profile
+    from listenwell.transcribe.speakers.profile import read_profile
 
     out = Checklist(console)
     plan = load_plan(plan_path) if plan_path else None
@@ -100,7 +100,11 @@ def run_check(plan_path: Path | None, device: str | None, system_audio: str | No
         out.ok("system audio", f"{system.name} ({system.index})")
 
     channels = 2 if system else 1
-    profile = load_profile()
+    try:
+        profile, damaged = read_profile(), None
+    except UserError as e:
+        profile, damaged = None, str(e)
+        make_profile = False  # never over a damaged file the user may want to look at
     enrolling = make_profile and (profile is None or not profile.usable)
     ask = "say a sentence into the microphone"
     if enrolling:  # one recording for both: the level test and the profile
@@ -120,6 +124,8 @@ def run_check(plan_path: Path | None, device: str | None, system_audio: str | No
         _make_profile(out, clip.mic_float(), clip.samplerate, f"check, microphone {mic.name}")
     elif profile is not None and profile.usable:
         out.ok("voice profile", f"{len(profile.entries)} occasion(s), last {profile.summary()['updated'][:10]}")
+    elif damaged:
+        out.warn("voice profile", damaged)
     else:
         out.warn("voice profile", NO_PROFILE_NOTICE)
 
@@ -234,7 +240,7 @@ def enroll_cmd(
     from listenwell.transcribe.speakers.profile import (
         add_occasion,
         delete_profile,
-        load_profile,
+        read_profile,
         save_profile,
         voice_from_audio,
     )
@@ -258,7 +264,7 @@ def enroll_cmd(
         else:
             audio, source = _record_voice(seconds, device)
         vector, speech_s = voice_from_audio(audio)
-    profile, similarity = add_occasion(load_profile(), vector, speech_s, source)
+    profile, similarity = add_occasion(read_profile(), vector, speech_s, source)
     path = save_profile(profile)
     before = f"; it sounds like your profile (similarity {similarity:.2f})" if similarity is not None else ""
     typer.echo(f"voice profile: {len(profile.entries)} occasion(s), this one from {speech_s:.0f} s of speech "

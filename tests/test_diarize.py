@@ -131,10 +131,10 @@ def sample_result(sample):
     return diarize(audio, sr, num_speakers=2)
 
 
-def test_sample_interview_two_speakers_when_told_and_talk_share(sample, sample_result):
-    """The sample's two espeak-ng voices relate as closely (0.82) as one real voice's takes
-    through three microphones (0.83-0.96): without a count they are one voice, never more
-    than the two allowed; told there are two (`--speakers 2`), both are found."""
+def test_sample_interview_two_speakers_and_talk_share(sample, sample_result):
+    """The sample's two espeak-ng voices relate at 0.2-0.3 (as different real people):
+    with the count only capped at two (an interview's default), both are found; told there
+    are two (`--speakers 2`), the same."""
     audio, sr, truth = sample
     d = sample_result
     labels = [t.speaker for t in d.turns]
@@ -144,8 +144,9 @@ def test_sample_interview_two_speakers_when_told_and_talk_share(sample, sample_r
     assert all(t.end > t.start for t in d.turns)
     assert set(d.centroids) == {"S1", "S2"}
     assert all(abs(np.linalg.norm(v) - 1) < 1e-4 for v in d.centroids.values())
-    assert share_error_pp(truth, d.turns) <= 15.0  # measured 10.0 pp
-    assert len({t.speaker for t in diarize(audio[: 90 * sr], sr, max_speakers=2).turns}) <= 2
+    assert share_error_pp(truth, d.turns) <= 3.0  # measured 0.2 pp
+    capped = diarize(audio[: 90 * sr], sr, max_speakers=2).turns
+    assert len({t.speaker for t in capped}) == 2
 
 
 def test_real_clips_speaker_count_and_talk_shares(shared_data):

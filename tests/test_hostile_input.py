@@ -127,7 +127,7 @@ def _check_outcome(result, folder: InterviewFolder) -> None:
         assert (folder.path / name).is_file()
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.mark.slow

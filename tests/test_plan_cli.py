@@ -67,3 +67,22 @@ def test_plan_check_markdown_plan(tmp_path):
     md.write_text("interviewee: Sam Park\nminutes: 15\n\n- What is a typical day like?\n- Who else should I talk to?\n")
     r = runner.invoke(app, ["plan", "check", str(md)])
     assert r.exit_code == 0 and "OK: 2 questions (1 priority 1), 15 min promised; Sam Park" in r.output
+
+
+def test_plan_check_types_and_unknown_keys_by_the_schema(tmp_path):
+    """The plan's schema (pydantic, strict): a quoted number, a true for a count, a key that
+    is not in the schema and a repeated id are each named with their line."""
+    path = tmp_path / "plan.toml"
+    path.write_text('title = "x"\n[interview]\ninterviewee = 3\nminutes = "20"\npeople = true\nfoo = 1\n'
+                    '\n[[questions]]\nid = "a b"\ntext = "Why?"\ntheme = "money"\n'
+                    '\n[[questions]]\nid = "c"\ntext = "What?"\nextra = 1\n')
+    r = runner.invoke(app, ["plan", "check", str(path)])
+    assert r.exit_code == 2
+    for fragment in (":1: unknown section or key 'title'", ":3: 'interviewee' must be text",
+                     ":4: minutes must be a number", ":5: people must be a whole number",
+                     ":6: unknown key 'foo' in [interview]", ":9: question 1: id must be",
+                     ":11: question 1: theme must be one of", ":16: unknown key 'extra' in question 2"):
+        assert fragment in r.output, r.output
+    path.write_text('[[questions]]\nid = "c"\ntext = "What?"\n\n[[questions]]\nid = "c"\ntext = "Again?"\n')
+    r = runner.invoke(app, ["plan", "check", str(path)])
+    assert r.exit_code == 2 and ":6: question id 'c' is used twice" in r.output

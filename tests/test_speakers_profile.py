@@ -24,6 +24,7 @@ from listenwell.transcribe.speakers.profile import (
     add_occasion,
     delete_profile,
     load_profile,
+    read_profile,
     save_profile,
 )
 from samples.synth_conversation import make_conversation, make_monologue
@@ -190,3 +191,34 @@ def test_an_unusable_profile_is_not_used():
     other = VoiceProfile(add_occasion(None, np.ones(192, np.float32) / np.sqrt(192), 9.0, "old")[0].entries, "old.onnx")
     out = attribute_audio(bare(len(mono) / sr), mono, sr, {}, None, SpeakerOptions(), profile=other)
     assert out.speakers["profile"]["used"] is False
+
+
+def test_a_damaged_profile_is_named_and_never_overwritten(tmp_path, monkeypatch):
+    """A profile whose meta or embeddings do not fit its schema: `enroll` says which file and
+    what is wrong (one line, exit 2) and leaves it; transcribing goes on without it."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    rng = np.random.default_rng(3)
+    path = save_profile(add_occasion(None, unit(rng), 14.0, "microphone A")[0])
+    audio, rate, _ = make_monologue(seconds_min=12, seed=2)
+    clip = tmp_path / "me.wav"
+    sf.write(clip, audio, rate)
+    cases = {
+        "meta": dict(embeddings=np.ones((1, 192), np.float32), meta=np.array('{"model": 3, "entries": []}')),
+        "shape": dict(embeddings=np.ones((2, 192), np.float32),
+                      meta=np.array('{"model": "m", "entries": [{"source": "a", "created": "b", "speech_s": 1}]}')),
+        "bytes": None,
+    }
+    for name, content in cases.items():
+        if content is None:
+            path.write_bytes(b"PK\x03\x04 not a zip")
+        else:
+            with path.open("wb") as f:
+                np.savez(f, **content)
+        before = path.read_bytes()
+        with pytest.raises(UserError, match="damaged voice profile"):
+            read_profile()
+        assert load_profile() is None
+        r = runner.invoke(app, ["enroll", "--from-file", str(clip)])
+        lines = [ln for ln in r.output.splitlines() if ln.strip()]
+        assert r.exit_code == 2 and len(lines) == 1 and str(path) in lines[0], (name, r.output)
+        assert path.read_bytes() == before

@@ -56,3 +56,12 @@ def test_unnamed_speakers_have_no_share():
     assert st.interviewee_share is None and st.other_s == 3.0
     t.turns = [Turn(0, 3, ER)]
     assert talk_stats(t).interviewee_share == 0.0
+
+
+def test_rates_need_a_second_of_talk():
+    """A transcript a tool or a hand damaged (a line 5e-324 s long) gives no rate, not a
+    division by zero (found by test_hostile_input)."""
+    st = talk_stats(transcript_from_script([(ER, "What does a typical day look like?", 0.0, 5e-324)]))
+    assert st.interviewer_wpm is None and st.switches_per_min is None
+    st = talk_stats(transcript_from_script([(ER, "What does a typical day look like?", 0.0, 0.5)]))
+    assert st.interviewer_wpm is None

@@ -95,10 +95,14 @@ def transcribe_cmd(
 def _profile() -> tuple[str | None, str | None]:
     """The id of your voice profile, or None and a notice of what that costs without one
     (printed only when a folder is actually transcribed, so that errors stay one line)."""
-    from listenwell.transcribe.speakers.profile import load_profile
+    from listenwell.errors import UserError
+    from listenwell.transcribe.speakers.profile import read_profile
     from listenwell.userdata import NO_PROFILE_NOTICE
 
-    profile = load_profile()
+    try:
+        profile = read_profile()
+    except UserError as e:  # transcribe without it; the note says what to do
+        return None, f"note: {e}; speakers are told apart by voice alone"
     if profile is None or not profile.usable:
         why = "" if profile is None else " (made with another speaker model: enroll again)"
         return None, f"note: {NO_PROFILE_NOTICE}{why}"

@@ -14,11 +14,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
+from pydantic import Field
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from listenwell import userdata
 from listenwell.errors import UserError
@@ -81,21 +85,53 @@ def _now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
+class _EntryMeta(TypedDict):
+    source: str
+    created: str
+    speech_s: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _ProfileMeta(TypedDict):
+    """The `meta` of voice-profile.npz (its `embeddings` are one row per entry)."""
+
+    model: str
+    entries: Annotated[list[_EntryMeta], Field(min_length=1, max_length=64)]
+
+
 def load_profile(path: Path | None = None) -> VoiceProfile | None:
     """The profile at `path` (default: the user's), or None when there is none or it is
-    unreadable. A profile of an earlier version (one embedding, interviewer.npy) is read
-    as one occasion."""
+    damaged (read_profile() says how)."""
+    try:
+        return read_profile(path)
+    except UserError:
+        return None
+
+
+def read_profile(path: Path | None = None) -> VoiceProfile | None:
+    """The profile at `path` (default: the user's), None when there is none; UserError
+    naming the file and the problem when it is damaged. A profile of an earlier version
+    (one embedding, interviewer.npy) is read as one occasion."""
+    from pydantic import ValidationError
+
+    from listenwell.records import field_error, type_adapter
+
     path = path or userdata.profile_path()
+    damaged = f"{path}: a damaged voice profile ({{}}); `listenwell enroll --delete`, then `listenwell enroll` makes a new one"
     try:
         with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
+            meta = type_adapter(_ProfileMeta).validate_json(str(z["meta"]))
             emb = np.asarray(z["embeddings"], np.float32)
-        entries = [Entry(emb[i], m["source"], m["created"], float(m["speech_s"])) for i, m in enumerate(meta["entries"])]
-        return VoiceProfile(entries, meta["model"]) if entries and np.isfinite(emb).all() else None
     except FileNotFoundError:
         pass
-    except (ValueError, OSError, KeyError, TypeError, IndexError):
-        return None
+    except ValidationError as e:
+        raise UserError(damaged.format(field_error(e))) from None
+    except (ValueError, OSError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as e:
+        raise UserError(damaged.format(f"unreadable: {type(e).__name__}")) from None
+    else:
+        if emb.ndim != 2 or len(emb) != len(meta["entries"]) or not np.isfinite(emb).all():
+            raise UserError(damaged.format(f"embeddings of shape {emb.shape} for {len(meta['entries'])} occasion(s)"))
+        return VoiceProfile([Entry(emb[i], m["source"], m["created"], m["speech_s"])
+                             for i, m in enumerate(meta["entries"])], meta["model"])
     legacy = path.with_name(userdata.LEGACY_PROFILE)
     try:
         v = np.load(legacy, allow_pickle=False)
