@@ -3,15 +3,19 @@
 The audio is decoded once, as 16-bit PCM, for both the recogniser and speaker attribution.
 ASR runs block by block (5 minutes, cut at the quietest moment near the end of each block)
 so that its working memory stays flat however long the recording is; segments stream out
-of faster-whisper as they are decoded and drive the progress bar. Then speaker attribution
-(transcribe.speakers) and the exports.
+of faster-whisper as they are decoded and drive the progress bar. Speaker attribution
+(transcribe.speakers) runs alongside in a second thread: all but its last step (hand-overs
+moved to pauses between words) needs only the audio; on 2 cores this takes a sixth off the
+wall time with identical words and turns (bench/bench_overlap.py). Then the exports.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,7 +40,14 @@ from listenwell.transcribe.audio import (
 )
 from listenwell.transcribe.exports import EXPORTS, export_files
 from listenwell.transcribe.model import ResolvedModel, load_resolved, resolve_model
-from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio, uses_channels
+from listenwell.transcribe.speakers import (
+    Found,
+    SpeakerOptions,
+    find_speakers,
+    name_speakers,
+    speakers_off,
+    uses_channels,
+)
 
 BLOCK_S = 300.0  # audio per faster-whisper call: its VAD and STFT need ~1.3 MB per second of it
 CUT_SEARCH_S = 20.0  # where to look for a quiet cut at the end of a block
@@ -134,7 +145,13 @@ def transcribe_folder(
     `model` (a loaded WhisperModel) and `resolved` let a batch load the model once. The
     folder is locked meanwhile: a second command on it says who is at work and stops.
     """
-    with folder_lock(folder.path, "transcribe"):
+    from threadpoolctl import threadpool_limits
+
+    # numpy's BLAS on one thread for the whole run, not only inside speaker attribution:
+    # faster-whisper's features go through BLAS, and their last bits (so, at a borderline,
+    # the words) depend on its thread count; attribution runs alongside recognition, so a
+    # limit it set and lifted on its own would make the words depend on timing.
+    with folder_lock(folder.path, "transcribe"), threadpool_limits(limits=1, user_api="blas"):
         return _transcribe(folder, options, progress, model, resolved)
 
 
@@ -153,8 +170,7 @@ def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: P
     # only where they may be one speaker each.
     stream.mono = not uses_channels(meta, stream.channels, options.speakers)
     audio = decode_stream(stream, np.int16)
-    asr_progress = (lambda d, t: progress(d * ASR_SHARE, t, "words")) if progress else None
-    segments, language = asr(model, audio, options, plan, asr_progress)
+    segments, language, found = _words_and_speakers(model, audio, options, plan, meta, progress)
     transcript = Transcript(
         audio=AudioInfo(
             file=audio_path.name,
@@ -171,22 +187,72 @@ def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: P
         tool_version=__version__,
     )
     if stream.truncated:  # damaged file: what decoded is transcribed; say where it stopped
-        meta = folder.update_metadata(audio_truncated_at_s=round(stream.decoded_s, 3))
-
-    # ---- speaker attribution: segment and word speakers, and turns --------------------
-    total = transcript.audio.duration_s
-    speaker_progress = (
-        (lambda f: progress(total * (ASR_SHARE + (1 - ASR_SHARE) * f), total, "speakers"))
-        if progress else None
-    )
-    transcript = attribute_audio(transcript, audio if audio.shape[0] > 1 else audio[0], SAMPLE_RATE,
-                                 meta, plan, options.speakers, speaker_progress)
+        folder.update_metadata(audio_truncated_at_s=round(stream.decoded_s, 3))
     del audio
+    transcript = name_speakers(transcript, found, plan) if found else speakers_off(transcript)
+    total = transcript.audio.duration_s
     if progress:
         progress(total, total, "done")
 
     write_transcript(folder, transcript)
     return transcript
+
+
+class _Stopped(Exception):
+    """Speech recognition failed or was interrupted: speaker attribution stops too."""
+
+
+def _words_and_speakers(model, audio: np.ndarray, options: TranscribeOptions, plan: Plan | None, meta: dict,
+                        progress: Progress | None) -> tuple[list[Segment], str | None, Found | None]:
+    """ASR of decoded PCM (channels, n), with speaker attribution's audio work alongside it
+    in a second thread where attribution is on: attribution needs the words only for its
+    last step (find_speakers' `words()` waits for them). Both release the GIL for their
+    heavy work (CTranslate2, onnxruntime), so on two cores attribution takes the cycles ASR
+    leaves idle. Returns the segments, the language and the speakers found (None: off)."""
+    total = audio.shape[1] / SAMPLE_RATE
+    if not options.speakers.enabled:
+        return *asr(model, audio, options, plan, (lambda d, t: progress(d, t, "words")) if progress else None), None
+
+    lock = threading.Lock()
+    done = {"words": 0.0, "speakers": 0.0}  # fractions of each part of the work
+    stopped = threading.Event()
+    words_ready: Future = Future()
+
+    def report(part: str, fraction: float) -> None:
+        if stopped.is_set():
+            raise _Stopped
+        with lock:
+            done[part] = min(1.0, fraction)
+            if progress:
+                stage = "words" if done["words"] < 1.0 else "speakers"
+                progress(total * (ASR_SHARE * done["words"] + (1 - ASR_SHARE) * done["speakers"]), total, stage)
+
+    def words() -> list:
+        if stopped.is_set():
+            raise _Stopped
+        return words_ready.result()
+
+    def speakers() -> Found:
+        try:
+            return find_speakers(audio if audio.shape[0] > 1 else audio[0], SAMPLE_RATE, meta, plan,
+                                 options.speakers, words, lambda f: report("speakers", f))
+        except BaseException:
+            stopped.set()  # recognition stops at its next progress report
+            raise
+
+    with ThreadPoolExecutor(1, thread_name_prefix="speakers") as pool:
+        job = pool.submit(speakers)
+        try:
+            segments, language = asr(model, audio, options, plan, lambda d, t: report("words", d / (t or 1.0)))
+        except BaseException as e:
+            stopped.set()  # attribution stops at its next progress report
+            words_ready.set_exception(_Stopped())
+            if isinstance(e, _Stopped):  # attribution failed first: its error is the one to tell
+                job.result()
+            raise
+        words_ready.set_result([(w.start, w.end, w.word) for s in segments for w in s.words])
+        found = job.result()  # or attribution's own error
+    return segments, language, found
 
 
 def write_transcript(folder: InterviewFolder, transcript: Transcript) -> list[Path]:

@@ -17,7 +17,7 @@ the margin of the shares.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from .channels import channel_turns, not_separate
 from .naming import find_interviewer, relabel_turns
 from .profile import VoiceProfile, load_profile
 
-__all__ = ["SpeakerOptions", "attribute", "attribute_audio", "uses_channels"]
+__all__ = ["Found", "SpeakerOptions", "attribute", "attribute_audio", "find_speakers", "name_speakers", "speakers_off", "uses_channels"]
 
 MIN_CHANNEL_SHARE = 0.03  # in an interview both sides talk; less than this is a missing side
 _PROFILE_MATCH = 0.45  # a channel's voice (centroid) this close to the profile is the user's
@@ -62,7 +62,7 @@ def attribute(
     """The transcript with turns, a speaker on every word and segment, and `speakers`.
     progress(fraction) is called as the work goes on (0..1)."""
     if not options.enabled:
-        return _turned_off(transcript)
+        return speakers_off(transcript)
     from listenwell.transcribe.audio import decode, decode_channels, open_audio
 
     # 16-bit PCM halves the memory (a 2-hour recording: 230 MB per channel); the channels
@@ -89,7 +89,8 @@ def _silent_channel(turns: list[Turn], labels: list[str]) -> str | None:
     return f"channel '{quiet[0]}' has almost no speech" if whole > 0 and quiet else None
 
 
-def _turned_off(transcript: Transcript) -> Transcript:
+def speakers_off(transcript: Transcript) -> Transcript:
+    """The transcript without speakers (--no-speakers)."""
     return replace(transcript, turns=[], speakers={"method": "none", "count": 0, "detail": "turned off (--no-speakers)"})
 
 
@@ -98,6 +99,9 @@ def _channel_labels(meta: dict, channels: int) -> list[str] | None:
     names = meta.get("channels")
     ok = isinstance(names, list) and len(names) == channels and all(isinstance(n, str) and n for n in names)
     return list(names) if ok and len(set(names)) == channels else None
+
+
+Words = Sequence[tuple[float, float, str]]
 
 
 def attribute_audio(
@@ -114,17 +118,41 @@ def attribute_audio(
     profile: the user's voice; None: the user's own profile when options.enrollment names
     one (`listenwell transcribe` does), else none."""
     if not options.enabled:
-        return _turned_off(transcript)
+        return speakers_off(transcript)
+    words = [(w.start, w.end, w.word) for w in transcript.words]
+    found = find_speakers(audio, sample_rate, meta, plan, options, lambda: words, progress, profile)
+    return name_speakers(transcript, found, plan)
+
+
+def find_speakers(
+    audio: np.ndarray,
+    sample_rate: int,
+    meta: dict,
+    plan: Plan | None,
+    options: SpeakerOptions,
+    words: Callable[[], Words],
+    progress: Callable[[float], None] | None = None,
+    profile: VoiceProfile | None = None,
+) -> Found:
+    """The turns of decoded audio, before any words are known: `words()` is called only at
+    the end (the hand-overs move to pauses between words), so the transcribe stage runs this
+    alongside speech recognition and lets `words()` wait for it."""
     if profile is None and options.enrollment:
         profile = load_profile()
     profile = profile if profile is not None and profile.usable else None
     audio = audio[None, :] if audio.ndim == 1 else audio
     people, people_from = facts.people(plan, options.num_speakers)
-    found = _find_turns(transcript, audio, sample_rate, meta, options, people, progress, profile)
-    turns, detail = found.turns, found.detail
+    found = _find_turns(words, audio, sample_rate, meta, options, people, progress, profile)
+    found.people, found.people_from, found.profile = people, people_from, profile
+    return found
+
+
+def name_speakers(transcript: Transcript, found: Found, plan: Plan | None) -> Transcript:
+    """The transcript with found turns: a speaker on every word and segment, and who is who."""
+    turns, detail, profile = found.turns, found.detail, found.profile
     order = _by_first_appearance(turns)
     segments = assign(transcript.segments, turns)
-    head = {"method": found.method, "people": people, "people_from": people_from}
+    head = {"method": found.method, "people": found.people, "people_from": found.people_from}
     if not order:
         return replace(transcript, segments=segments, turns=[], speakers={
             **head, "count": 0, "interviewer_by": None, "interviewer": None,
@@ -168,7 +196,7 @@ def attribute_audio(
 
 
 @dataclass
-class _Found:
+class Found:
     """Turns, and how they were found."""
 
     method: str  # channels | diarization
@@ -179,10 +207,13 @@ class _Found:
     similarity: dict[str, float] = field(default_factory=dict)  # per label, to the profile
     margin_pp: float | None = None
     reasons: list[str] = field(default_factory=list)
+    people: int = 2  # the most speakers allowed, and where that came from
+    people_from: str = "default"
+    profile: VoiceProfile | None = None  # the user's voice, when it was used
 
 
-def _find_turns(transcript: Transcript, audio: np.ndarray, sample_rate: int, meta: dict, options: SpeakerOptions,
-                people: int, progress: Callable[[float], None] | None, profile: VoiceProfile | None) -> _Found:
+def _find_turns(words: Callable[[], Words], audio: np.ndarray, sample_rate: int, meta: dict, options: SpeakerOptions,
+                people: int, progress: Callable[[float], None] | None, profile: VoiceProfile | None) -> Found:
     """Turns by channel where each channel is one person, else by diarization."""
     detail: dict[str, Any] = {}
     meta_labels = _channel_labels(meta, audio.shape[0])
@@ -197,7 +228,7 @@ def _find_turns(transcript: Transcript, audio: np.ndarray, sample_rate: int, met
                 progress(1.0)
             if options.num_speakers:
                 detail["note"] = "--speakers is ignored: each channel is one speaker"
-            found = _Found("channels", turns, detail, meta_labels)
+            found = Found("channels", turns, detail, meta_labels)
             if profile is not None and not (meta_labels and set(meta_labels) <= {INTERVIEWER, INTERVIEWEE}):
                 found.recognised, found.similarity = facts.by_profile(
                     profile, _channel_centroids(audio, sample_rate, turns, labels), _PROFILE_MATCH)
@@ -207,10 +238,9 @@ def _find_turns(transcript: Transcript, audio: np.ndarray, sample_rate: int, met
     from listenwell.transcribe.speakers.diarize import diarize
 
     mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
-    words = [(w.start, w.end, w.word) for w in transcript.words]
     result = diarize(mono, sample_rate, num_speakers=options.num_speakers, progress=progress, words=words,
                      max_speakers=people, profile=profile.matrix if profile is not None else None)
-    return _Found("diarization", list(result.turns), detail, None, result.user, result.profile_similarity,
+    return Found("diarization", list(result.turns), detail, None, result.user, result.profile_similarity,
                   result.margin_pp, result.reasons)
 
 

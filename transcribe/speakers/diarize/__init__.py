@@ -31,7 +31,7 @@ def diarize(
     num_speakers: int | None = None,
     progress: Callable[[float], None] | None = None,
     options: Options | None = None,
-    words: Sequence[tuple[float, float, str]] | None = None,
+    words: Sequence[tuple[float, float, str]] | Callable[[], Sequence[tuple[float, float, str]]] | None = None,
     max_speakers: int | None = None,
     profile: np.ndarray | None = None,
 ) -> Diarization:
@@ -41,7 +41,8 @@ def diarize(
     max_speakers). profile: (m, 192) L2-normalised embeddings of the user's voice on m
     occasions: the speaker with that voice is recognised (Diarization.user). progress,
     if given, is called with the fraction done (0..1). words, the transcript's
-    (start, end, text) in seconds, if given, show where sentences end."""
+    (start, end, text) in seconds, if given, show where sentences end; a function that
+    returns them is called only near the end (the words may still be being recognised)."""
     return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options, words, max_speakers, profile)
 
 

@@ -42,6 +42,7 @@ MIN_PEAK = 1e-4  # quieter than this throughout: nobody talks
 _BLOCK = 60 * SAMPLE_RATE  # samples looked at a time on long recordings
 
 Progress = Callable[[float], None]
+Words = Sequence[tuple[float, float, str]]  # (start, end, text) of each word, in seconds
 
 
 @dataclass
@@ -114,7 +115,7 @@ def diarize_16k(
     num_speakers: int | None = None,
     progress: Progress | None = None,
     options: Options | None = None,
-    words: Sequence[tuple[float, float, str]] | None = None,
+    words: Words | Callable[[], Words] | None = None,
     max_speakers: int | None = None,
     profile: np.ndarray | None = None,
 ) -> Diarization:
@@ -139,6 +140,8 @@ def diarize_16k(
         pieces, labels = split_at_changes(windows, heard, pieces, voices, feats, o)
     activity = frame_activity(windows, pieces, labels, voices.count, n_frames)
     if o.snap_s > 0:
+        if callable(words):  # the words may still be on their way (recognition runs alongside)
+            words = words()
         breaks = word_breaks(words or [], o.word_gap_s) if o.snap_words else None
         snap_handovers(activity, speech_curve(windows, n_frames), np.unique(np.concatenate(heard)), o, breaks)
     result, names = _named(_turns(activity, o.bridge_s, o.min_turn_s), voices.centroids)
