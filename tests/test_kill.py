@@ -96,3 +96,23 @@ def test_report_and_compare_killed_at_any_moment_leave_valid_files(work):
         r = _run(["compare", "iv", "--out", "out"], work)
         assert r.returncode == 0, r.stderr
     json.loads(_run(["list", ".", "--json"], work).stdout)
+
+
+@pytest.mark.slow
+def test_transcribe_interrupted_stops_at_once_with_one_line(work):
+    """Ctrl-C while words and speakers are being found (two threads): the command stops
+    within a few seconds (attribution stops at its next progress report), says so in one
+    line, exit 130, no traceback; the folder stays valid and a rerun completes."""
+    clean = _timed(["transcribe", "iv", "--force"], work)
+    for f in (0.3, 0.7):
+        p = subprocess.Popen([*EXE, "transcribe", "iv", "--force"], cwd=work, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        time.sleep(clean * f)
+        p.send_signal(signal.SIGINT)
+        t0 = time.monotonic()
+        out, err = p.communicate(timeout=60)
+        assert time.monotonic() - t0 < 5.0, f"took {time.monotonic() - t0:.1f} s to stop"
+        assert p.returncode == 130 and "Traceback" not in err and "interrupted" in err, err
+        _valid_folder(work / "iv")
+    assert _run(["transcribe", "iv"], work).returncode == 0
+    _valid_folder(work / "iv")
