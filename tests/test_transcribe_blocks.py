@@ -39,3 +39,28 @@ def test_two_channels_are_mixed_for_the_recogniser():
     right = np.full(16000, 3000, np.int16)
     ((_, mono),) = list(asr_blocks(np.stack([left, right]), 60.0))
     np.testing.assert_allclose(mono, 2000 / 32768)
+
+
+def test_speakers_alongside_or_after_the_words_give_the_same_transcript(monkeypatch):
+    """Speaker attribution alongside recognition (recordings up to ALONGSIDE_MAX_S) and one
+    after the other (longer ones, to bound memory) give the same words and turns; numpy's
+    BLAS on one thread, as transcribe_folder runs it."""
+    from threadpoolctl import threadpool_limits
+
+    from listenwell.transcribe import pipeline
+    from listenwell.transcribe.model import load_model
+
+    pcm = decode(SAMPLE_AUDIO, dtype=np.int16)[None, : 60 * 16000]
+    model, options = load_model(), pipeline.TranscribeOptions()
+    runs = []
+    for limit in (pipeline.ALONGSIDE_MAX_S, 0):
+        monkeypatch.setattr(pipeline, "ALONGSIDE_MAX_S", limit)
+        seen: list[str] = []
+        with threadpool_limits(limits=1, user_api="blas"):
+            segments, _, found = pipeline._words_and_speakers(model, pcm, options, None, {},
+                                                              lambda d, t, stage, seen=seen: seen.append(stage))
+        runs.append(([(w.start, w.end, w.word) for s in segments for w in s.words],
+                     [(t.start, t.end, t.speaker) for t in found.turns]))
+        assert "words" in seen
+    assert runs[0][0] and len({t[2] for t in runs[0][1]}) == 2
+    assert runs[0] == runs[1]
