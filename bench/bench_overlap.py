@@ -46,7 +46,7 @@ with threadpool_limits(limits=1, user_api="blas"):
         words = [(w.start, w.end, w.word) for s in segments for w in s.words]
         found = find_speakers(audio[0], SAMPLE_RATE, {}, None, options.speakers, lambda: words)
     else:
-        segments, _, found = P._words_and_speakers(model, audio, options, None, {}, None)
+        segments, _, found = P.words_and_speakers(model, audio, options, None, {}, None)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 digest = lambda x: hashlib.sha256(json.dumps(x).encode()).hexdigest()[:12]
 print(json.dumps({"wall_s": wall, "cpu_s": cpu,

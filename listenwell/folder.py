@@ -21,9 +21,10 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from listenwell import manifest, metadata
 from listenwell.errors import UserError, WriteError
@@ -183,6 +184,29 @@ def private_open(path: Path, mode: str = "w", **kw: Any):
     except OSError as e:
         raise WriteError(path, e) from None
     return os.fdopen(fd, mode, **kw)
+
+
+def write_private_file(path: Path, fill: Callable[[BinaryIO], None]) -> None:
+    """A private file (0600) written whole or not at all: `fill` writes into a temporary
+    file beside it, which then replaces `path` (a full disk or a crash leaves the old one).
+    For contents that are not text or come as a stream (a copied recording, the voice
+    profile); WriteError names the file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        manifest.note(path)
+        with os.fdopen(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE), "wb") as f:
+            fill(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise WriteError(path, e) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_text(path: Path, text: str) -> None:

@@ -49,18 +49,10 @@ def has_voice_profile() -> bool:
 
 def write_private(path: Path, data: bytes) -> None:
     """`data` as `path` (0600) in listenwell's own folder (0700), whole or not at all."""
+    from listenwell.folder import write_private_file
+
     _ensure()
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with os.fdopen(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE), "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise WriteError(path, e) from None
+    write_private_file(path, lambda f: f.write(data))
 
 
 def _ensure() -> Path:

@@ -57,7 +57,7 @@ def test_speakers_alongside_or_after_the_words_give_the_same_transcript(monkeypa
         monkeypatch.setattr(pipeline, "ALONGSIDE_MAX_S", limit)
         seen: list[str] = []
         with threadpool_limits(limits=1, user_api="blas"):
-            segments, _, found = pipeline._words_and_speakers(model, pcm, options, None, {},
+            segments, _, found = pipeline.words_and_speakers(model, pcm, options, None, {},
                                                               lambda d, t, stage, seen=seen: seen.append(stage))
         runs.append(([(w.start, w.end, w.word) for s in segments for w in s.words],
                      [(t.start, t.end, t.speaker) for t in found.turns]))

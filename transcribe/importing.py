@@ -8,16 +8,14 @@ that transcription attributes speech per channel (near-exact) instead of by voic
 
 from __future__ import annotations
 
-import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from listenwell import manifest
 from listenwell.errors import UserError
-from listenwell.folder import FILE_MODE, InterviewFolder, write_text
+from listenwell.folder import InterviewFolder, write_private_file, write_text
 from listenwell.plan import load_plan
 from listenwell.records import INTERVIEWEE, INTERVIEWER
 from listenwell.transcribe.audio import SAMPLE_RATE, check_audio, decode
@@ -104,34 +102,15 @@ def import_tracks(me: Path, them: Path, to: Path, plan: Path | None = None,
 def _write_flac(target: Path, audio: np.ndarray) -> None:
     import soundfile as sf
 
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        manifest.note(target)
-        with os.fdopen(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE), "wb") as f:
-            sf.write(f, audio, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {target}: {e.strerror}") from None
+    write_private_file(target, lambda f: sf.write(f, audio, SAMPLE_RATE, format="FLAC", subtype="PCM_16"))
 
 
 def _copy_into(folder: InterviewFolder, audio: Path, plan: Path | None) -> None:
     target = folder.path / f"audio{audio.suffix.lower()}"
-    tmp = folder.path / f".{target.name}.tmp"
     try:
-        manifest.note(target)
-        with audio.open("rb") as src, os.fdopen(
-            os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE), "wb"
-        ) as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, target)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
+        with audio.open("rb") as src:
+            write_private_file(target, lambda dst: shutil.copyfileobj(src, dst, 1 << 20))
+    except OSError as e:  # WriteError is one too
         raise UserError(f"cannot copy {audio} into {folder.path}: {e.strerror}") from None
     if plan is not None:
         write_text(folder.path / plan_name(plan), Path(plan).read_text(encoding="utf-8"))

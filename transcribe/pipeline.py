@@ -174,7 +174,7 @@ def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: P
     # only where they may be one speaker each.
     stream.mono = not uses_channels(meta, stream.channels, options.speakers)
     audio = decode_stream(stream, np.int16)
-    segments, language, found = _words_and_speakers(model, audio, options, plan, meta, progress)
+    segments, language, found = words_and_speakers(model, audio, options, plan, meta, progress)
     transcript = Transcript(
         audio=AudioInfo(
             file=audio_path.name,
@@ -202,11 +202,25 @@ def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: P
     return transcript
 
 
+def release_freed_memory() -> None:
+    """Hand the memory recognition freed back to the system before attribution starts.
+    glibc keeps freed heap for reuse (its mmap threshold grows after big numpy arrays are
+    freed), so without this the two stages' working sets add up even one after the other:
+    30 minutes of audio held 510 MB after recognition, 233 MB after the trim. No-op where
+    there is no glibc."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+
+
 class _Stopped(Exception):
     """Speech recognition failed or was interrupted: speaker attribution stops too."""
 
 
-def _words_and_speakers(model, audio: np.ndarray, options: TranscribeOptions, plan: Plan | None, meta: dict,
+def words_and_speakers(model, audio: np.ndarray, options: TranscribeOptions, plan: Plan | None, meta: dict,
                         progress: Progress | None) -> tuple[list[Segment], str | None, Found | None]:
     """ASR of decoded PCM (channels, n), with speaker attribution's audio work alongside it
     in a second thread where attribution is on: attribution needs the words only for its
@@ -220,6 +234,7 @@ def _words_and_speakers(model, audio: np.ndarray, options: TranscribeOptions, pl
         segments, language = asr(model, audio, options, plan,
                                  (lambda d, t: progress(d * ASR_SHARE, t, "words")) if progress else None)
         words = [(w.start, w.end, w.word) for s in segments for w in s.words]
+        release_freed_memory()
         found = find_speakers(audio if audio.shape[0] > 1 else audio[0], SAMPLE_RATE, meta, plan, options.speakers,
                               lambda: words, (lambda f: progress(total * (ASR_SHARE + (1 - ASR_SHARE) * f), total,
                                                                   "speakers")) if progress else None)
