@@ -179,13 +179,13 @@ def parse_toml_plan(text: str, name: str = "plan.toml") -> tuple[Plan | None, li
     from listenwell.records import type_adapter
 
     errors: list[tuple[int | None, str]] = []
+    headers = _question_lines(lines)  # the line of each [[questions]] table
     try:
         type_adapter(PlanFile).validate_python(data)
     except ValidationError as e:
-        errors += [_plan_problem(x["loc"], x["type"], x["input"], lines) for x in e.errors()]
+        errors += [_plan_problem(x["loc"], x["type"], x["input"], lines, headers) for x in e.errors()]
     questions = data.get("questions", [])
     if isinstance(questions, list) and not errors:
-        headers = _question_lines(lines)
         seen: dict[str, int] = {}
         for i, q in enumerate(questions):
             qid = q.get("id", f"q{i + 1}")
@@ -211,9 +211,10 @@ def _plan_from(data: dict) -> Plan:
     return plan
 
 
-def _plan_problem(loc: tuple, kind: str, value: object, lines: list[str]) -> tuple[int | None, str]:
-    """One pydantic error on a TOML plan as (line, message)."""
-    headers = _question_lines(lines)
+def _plan_problem(loc: tuple, kind: str, value: object, lines: list[str],
+                  headers: list[int]) -> tuple[int | None, str]:
+    """One pydantic error on a TOML plan as (line, message); `headers`: the lines of the
+    [[questions]] tables."""
     interview_at = _line_of(lines, r"^\s*\[\s*interview\s*\]") or 1
     shown = repr(value) if isinstance(value, str | int | float) and len(repr(value)) <= 40 else type(value).__name__
     if len(loc) == 1:

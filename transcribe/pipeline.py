@@ -204,8 +204,8 @@ def _transcribe(folder: InterviewFolder, options: TranscribeOptions, progress: P
 
 def release_freed_memory() -> None:
     """Hand freed memory back to the system (between recognition blocks, and before
-    attribution when it runs after recognition). glibc keeps freed heap for reuse (its mmap threshold grows after big numpy arrays are
-    freed), so without this the two stages' working sets add up even one after the other
+    attribution when it runs after recognition). glibc keeps freed heap for reuse (its mmap
+    threshold grows after big numpy arrays are freed), so without this the two stages' working sets add up even one after the other
     (30 minutes of audio held 510 MB after recognition, 233 MB after the trim), and each
     block of recognition adds to the last (30 minutes peaked at 757 MB, 677 MB trimmed
     between blocks). No-op where there is no glibc."""
@@ -231,15 +231,6 @@ def words_and_speakers(model, audio: np.ndarray, options: TranscribeOptions, pla
     total = audio.shape[1] / SAMPLE_RATE
     if not options.speakers.enabled:
         return *asr(model, audio, options, plan, (lambda d, t: progress(d, t, "words")) if progress else None), None
-    if total > ALONGSIDE_MAX_S:  # one after the other: the two working sets never add up
-        segments, language = asr(model, audio, options, plan,
-                                 (lambda d, t: progress(d * ASR_SHARE, t, "words")) if progress else None)
-        words = [(w.start, w.end, w.word) for s in segments for w in s.words]
-        release_freed_memory()
-        found = find_speakers(audio if audio.shape[0] > 1 else audio[0], SAMPLE_RATE, meta, plan, options.speakers,
-                              lambda: words, (lambda f: progress(total * (ASR_SHARE + (1 - ASR_SHARE) * f), total,
-                                                                  "speakers")) if progress else None)
-        return segments, language, found
 
     lock = threading.Lock()
     done = {"words": 0.0, "speakers": 0.0}  # fractions of each part of the work
@@ -268,17 +259,26 @@ def words_and_speakers(model, audio: np.ndarray, options: TranscribeOptions, pla
             stopped.set()  # recognition stops at its next progress report
             raise
 
+    def recognise() -> tuple[list[Segment], str | None]:
+        segments, language = asr(model, audio, options, plan, lambda d, t: report("words", d / (t or 1.0)))
+        words_ready.set_result([(w.start, w.end, w.word) for s in segments for w in s.words])
+        return segments, language
+
+    if total > ALONGSIDE_MAX_S:  # one after the other: the two working sets never add up
+        segments, language = recognise()
+        release_freed_memory()
+        return segments, language, speakers()
+
     with ThreadPoolExecutor(1, thread_name_prefix="speakers") as pool:
         job = pool.submit(speakers)
         try:
-            segments, language = asr(model, audio, options, plan, lambda d, t: report("words", d / (t or 1.0)))
+            segments, language = recognise()
         except BaseException as e:
             stopped.set()  # attribution stops at its next progress report
             words_ready.set_exception(_Stopped())
             if isinstance(e, _Stopped):  # attribution failed first: its error is the one to tell
                 job.result()
             raise
-        words_ready.set_result([(w.start, w.end, w.word) for s in segments for w in s.words])
         found = job.result()  # or attribution's own error
     return segments, language, found
 

@@ -17,7 +17,7 @@ the margin of the shares.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from listenwell.transcribe.audio import SAMPLE_RATE
 from . import facts
 from .assign import assign
 from .channels import channel_turns, not_separate
+from .diarize.pipeline import Words
 from .naming import find_interviewer, relabel_turns
 from .profile import VoiceProfile, load_profile
 
@@ -99,9 +100,6 @@ def _channel_labels(meta: dict, channels: int) -> list[str] | None:
     names = meta.get("channels")
     ok = isinstance(names, list) and len(names) == channels and all(isinstance(n, str) and n for n in names)
     return list(names) if ok and len(set(names)) == channels else None
-
-
-Words = Sequence[tuple[float, float, str]]
 
 
 def attribute_audio(
