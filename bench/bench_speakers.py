@@ -38,6 +38,7 @@ from speaker_devset import (
     dev_recordings,
     error_pp,
     mapping,
+    profile_matrix,
     real_recordings,
 )
 
@@ -89,9 +90,9 @@ def words_right(truth: list[Turn], hyp: list[Turn], segments: list) -> tuple[int
 
 
 def run(rec: Recording, with_profile: bool, words: bool) -> dict:
-    from listenwell.transcribe.speakers.diarize import diarize, embed
+    from listenwell.transcribe.speakers.diarize import diarize
 
-    profile = embed(rec.profile, 16000)[None, :] if with_profile else None
+    profile = profile_matrix(rec) if with_profile else None
     segments = asr_words(rec) if words and rec.truth else []
     duration = len(rec.audio) / rec.sample_rate
     c0 = cpu()

@@ -28,7 +28,7 @@ import json
 from dataclasses import replace
 
 import numpy as np
-from speaker_devset import ROOT, FrontEndCache, Recording, dev_recordings, error_pp
+from speaker_devset import ROOT, FrontEndCache, Recording, dev_recordings, error_pp, profile_matrix
 
 GRID = {
     "same_voice": [0.65, 0.7, 0.75, 0.8, 0.85],
@@ -97,13 +97,11 @@ class Item:
 
 
 def items(per_condition: int) -> list[Item]:
-    from listenwell.transcribe.speakers.diarize import embed
-
     out = []
     for rec in dev_recordings(held_out=False, per_condition=per_condition):
         out.append(Item(rec, None))
         if rec.profile is not None:
-            out.append(Item(rec, embed(rec.profile, 16000)[None, :]))
+            out.append(Item(rec, profile_matrix(rec)))
     return out
 
 

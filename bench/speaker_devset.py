@@ -66,6 +66,17 @@ class Recording:
     voices: tuple[str, ...] = ()  # the speakers in it (for cross-validation folds)
 
 
+def profile_matrix(rec: Recording) -> np.ndarray:
+    """The profile's embeddings the transcribe stage would compare `rec` with: a profile made
+    from rec.profile as `listenwell enroll` makes one, in the band of the recording."""
+    from listenwell.transcribe.speakers.band import is_narrowband
+    from listenwell.transcribe.speakers.diarize import to_16k
+    from listenwell.transcribe.speakers.profile import add_occasion, voice_from_audio
+
+    profile, _ = add_occasion(None, voice_from_audio(rec.profile, 16000), "development set")
+    return profile.for_recording(is_narrowband(to_16k(rec.audio, rec.sample_rate)))
+
+
 def read_rttm(path: Path) -> dict[str, list[Turn]]:
     out: dict[str, list[Turn]] = {}
     for line in path.read_text().splitlines():

@@ -187,12 +187,12 @@ def _make_profile(out: Checklist, mic: np.ndarray, rate: int, source: str) -> No
     from listenwell.transcribe.speakers.profile import add_occasion, save_profile, voice_from_audio
 
     try:
-        vector, speech_s = voice_from_audio(_to_16k(mic, rate))
-        path = save_profile(add_occasion(None, vector, speech_s, source)[0])
+        voice = voice_from_audio(_to_16k(mic, rate))
+        path = save_profile(add_occasion(None, voice, source)[0])
     except UserError as e:
         out.warn("voice profile", f"not made: {e}; `listenwell enroll` makes one later")
         return
-    out.ok("voice profile", f"made from {speech_s:.0f} s of your voice: {path} (only numbers, no audio; "
+    out.ok("voice profile", f"made from {voice.speech_s:.0f} s of your voice: {path} (only numbers, no audio; "
                             "`listenwell enroll --delete` forgets it)")
 
 
@@ -255,7 +255,7 @@ def enroll_cmd(
     if from_dir is not None:
         from listenwell.transcribe.speakers.profile_sources import voice_from_interview
 
-        vector, speech_s, source = voice_from_interview(from_dir)
+        voice, source = voice_from_interview(from_dir)
     else:
         if from_file is not None:
             if not from_file.is_file():
@@ -263,11 +263,11 @@ def enroll_cmd(
             audio, source = decode(from_file), f"file {from_file.name}"
         else:
             audio, source = _record_voice(seconds, device)
-        vector, speech_s = voice_from_audio(audio)
-    profile, similarity = add_occasion(read_profile(), vector, speech_s, source)
+        voice = voice_from_audio(audio)
+    profile, similarity = add_occasion(read_profile(), voice, source)
     path = save_profile(profile)
     before = f"; it sounds like your profile (similarity {similarity:.2f})" if similarity is not None else ""
-    typer.echo(f"voice profile: {len(profile.entries)} occasion(s), this one from {speech_s:.0f} s of speech "
+    typer.echo(f"voice profile: {profile.occasions} occasion(s), this one from {voice.speech_s:.0f} s of speech "
                f"({source}){before}: {path} (delete with `listenwell enroll --delete`)")
 
 

@@ -195,7 +195,7 @@ def test_enroll_records_from_the_microphone(tmp_path):
     assert enroll.returncode == 0, err
     assert "voice profile: 1 occasion(s)" in out and "microphone" in out
     path = tmp_path / "data" / "listenwell" / "voice-profile.npz"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and np.load(path)["embeddings"].shape == (1, 192)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and np.load(path)["embeddings"].shape == (2, 192)  # as recorded and in the telephone band
 
 
 def test_a_channel_without_speech_falls_back_to_diarization():
@@ -213,11 +213,11 @@ def test_enrollment_names_a_channel():
     """--channels-are-speakers without metadata: the enrolled voice says which channel is
     the interviewer, even against the question counts (here the enrolled voice answers)."""
     from listenwell.transcribe.speakers.diarize import embed
-    from listenwell.transcribe.speakers.profile import add_occasion
+    from listenwell.transcribe.speakers.profile import Voice, add_occasion
 
     two, sr, truth = make_conversation(seed=0, exchanges=2, two_channel=True, crosstalk_db=None)
     # the voice on channel 2 (the synthetic "interviewee")
-    profile = add_occasion(None, embed(two[1], sr), 20.0, "test")[0]
+    profile = add_occasion(None, Voice(embed(two[1], sr), 20.0), "test")[0]
     out = attribute_audio(bare_transcript(two.shape[1] / sr), two, sr, {}, None,
                           SpeakerOptions(channels_are_speakers=True), profile=profile)
     assert out.speakers["method"] == "channels" and out.speakers["interviewer_by"] == "enrollment"

@@ -19,7 +19,8 @@ from listenwell.folder import InterviewFolder
 from listenwell.records import AudioInfo, Segment, Transcript, Turn
 from listenwell.transcribe.speakers import SpeakerOptions, attribute, attribute_audio
 from listenwell.transcribe.speakers.profile import (
-    MAX_ENTRIES,
+    MAX_OCCASIONS,
+    Voice,
     VoiceProfile,
     add_occasion,
     delete_profile,
@@ -42,23 +43,23 @@ def test_profile_file_is_private_keeps_occasions_and_deletes(tmp_path, monkeypat
     rng = np.random.default_rng(0)
     me = unit(rng)
     assert load_profile() is None and not userdata.has_voice_profile()
-    profile, sim = add_occasion(None, me, 14.0, "microphone A")
+    profile, sim = add_occasion(None, Voice(me, 14.0), "microphone A")
     assert sim is None
     path = save_profile(profile)
     assert path == userdata.profile_path() and userdata.has_voice_profile()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     first_id = load_profile().id
-    for k in range(MAX_ENTRIES + 2):  # the same voice through other microphones
+    for k in range(MAX_OCCASIONS + 2):  # the same voice through other microphones
         near = me + 0.3 * unit(rng)
-        profile, sim = add_occasion(load_profile(), near / np.linalg.norm(near), 10.0, f"occasion {k}")
+        profile, sim = add_occasion(load_profile(), Voice(near / np.linalg.norm(near), 10.0), f"occasion {k}")
         assert sim > 0.6
         save_profile(profile)
     again = load_profile()
-    assert len(again.entries) == MAX_ENTRIES and again.entries[-1].source == f"occasion {MAX_ENTRIES + 1}"
-    assert again.id != first_id and again.summary()["occasions"] == MAX_ENTRIES
+    assert len(again.entries) == MAX_OCCASIONS and again.entries[-1].source == f"occasion {MAX_OCCASIONS + 1}"
+    assert again.id != first_id and again.summary()["occasions"] == MAX_OCCASIONS
     assert again.similarity(me[None, :])[0] > 0.6
     with pytest.raises(UserError, match="does not sound like your profile"):
-        add_occasion(again, unit(rng), 10.0, "someone else")
+        add_occasion(again, Voice(unit(rng), 10.0), "someone else")
     # a profile of an earlier version (one embedding) is read as one occasion, and deleted with it
     legacy = path.with_name(userdata.LEGACY_PROFILE)
     np.save(legacy, me)
@@ -86,7 +87,7 @@ def test_enroll_from_interviews_whose_interviewer_is_known(tmp_path, monkeypatch
     InterviewFolder(call).update_metadata(channels=["interviewer", "interviewee"])
     r = runner.invoke(app, ["enroll", "--from", str(call)])
     assert r.exit_code == 0, r.output
-    assert "microphone channel" in r.output and len(load_profile().entries) == 1
+    assert "microphone channel" in r.output and load_profile().occasions == 1
 
     mono, sr, truth = make_conversation(seed=2, exchanges=2)
     sf.write(tmp_path / "talk.wav", mono, sr)
@@ -97,12 +98,12 @@ def test_enroll_from_interviews_whose_interviewer_is_known(tmp_path, monkeypatch
     t.speakers = {"method": "diarization", "interviewer": "interviewer", "interviewer_by": "most-questions"}
     (talk / "transcript.json").write_text(json.dumps(t.to_dict()))
     r = runner.invoke(app, ["enroll", "--from", str(talk)])
-    assert r.exit_code == 2 and "confirm it" in r.output and len(load_profile().entries) == 1
+    assert r.exit_code == 2 and "confirm it" in r.output and load_profile().occasions == 1
     t.speakers["interviewer_by"] = "manual"
     (talk / "transcript.json").write_text(json.dumps(t.to_dict()))
     r = runner.invoke(app, ["enroll", "--from", str(talk)])
     assert r.exit_code == 0, r.output
-    assert "sounds like your profile" in r.output and len(load_profile().entries) == 2
+    assert "sounds like your profile" in r.output and load_profile().occasions == 2
 
 
 @pytest.mark.slow
@@ -188,7 +189,7 @@ def test_check_makes_a_profile_when_there_is_none(tmp_path):
 def test_an_unusable_profile_is_not_used():
     """A profile made with another embedding model says nothing about these voices."""
     mono, sr, _ = make_conversation(seed=1, exchanges=1)
-    other = VoiceProfile(add_occasion(None, np.ones(192, np.float32) / np.sqrt(192), 9.0, "old")[0].entries, "old.onnx")
+    other = VoiceProfile(add_occasion(None, Voice(np.ones(192, np.float32) / np.sqrt(192), 9.0), "old")[0].entries, "old.onnx")
     out = attribute_audio(bare(len(mono) / sr), mono, sr, {}, None, SpeakerOptions(), profile=other)
     assert out.speakers["profile"]["used"] is False
 
@@ -198,7 +199,7 @@ def test_a_damaged_profile_is_named_and_never_overwritten(tmp_path, monkeypatch)
     what is wrong (one line, exit 2) and leaves it; transcribing goes on without it."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     rng = np.random.default_rng(3)
-    path = save_profile(add_occasion(None, unit(rng), 14.0, "microphone A")[0])
+    path = save_profile(add_occasion(None, Voice(unit(rng), 14.0), "microphone A")[0])
     audio, rate, _ = make_monologue(seconds_min=12, seed=2)
     clip = tmp_path / "me.wav"
     sf.write(clip, audio, rate)

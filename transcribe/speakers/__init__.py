@@ -30,6 +30,7 @@ from listenwell.transcribe.audio import SAMPLE_RATE
 
 from . import facts
 from .assign import assign
+from .band import is_narrowband
 from .channels import channel_turns, not_separate
 from .diarize.pipeline import Words
 from .naming import find_interviewer, relabel_turns
@@ -229,17 +230,23 @@ def _find_turns(words: Callable[[], Words], audio: np.ndarray, sample_rate: int,
             found = Found("channels", turns, detail, meta_labels)
             if profile is not None and not (meta_labels and set(meta_labels) <= {INTERVIEWER, INTERVIEWEE}):
                 found.recognised, found.similarity = facts.by_profile(
-                    profile, _channel_centroids(audio, sample_rate, turns, labels), _PROFILE_MATCH)
+                    profile, _channel_voices(audio, sample_rate, turns, labels), _PROFILE_MATCH)
             return found
     if wants_channels:
         detail["note"] = f"{problem}, so the channels are not one speaker each: diarized as one channel"
     from listenwell.transcribe.speakers.diarize import diarize
 
     mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
+    if profile is not None:
+        detail["telephone_band"] = is_narrowband(mono, sample_rate)
     result = diarize(mono, sample_rate, num_speakers=options.num_speakers, progress=progress, words=words,
-                     max_speakers=people, profile=profile.matrix if profile is not None else None)
+                     max_speakers=people,
+                     profile=profile.for_recording(detail["telephone_band"]) if profile is not None else None)
+    reasons = list(result.reasons)
+    if detail.get("telephone_band") and not profile.has_phone_band:
+        reasons.append(facts.NO_PHONE_BAND_REASON)
     return Found("diarization", list(result.turns), detail, None, result.user, result.profile_similarity,
-                  result.margin_pp, result.reasons)
+                  result.margin_pp, reasons)
 
 
 def _mix(audio: np.ndarray) -> np.ndarray:
@@ -270,10 +277,11 @@ def _names(order: list[str], interviewer: str | None) -> dict[str, str]:
     return {k: f"S{i + 1}" for i, k in enumerate(order)}
 
 
-def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn],
-                       labels: list[str]) -> dict[str, np.ndarray]:
+def _channel_voices(audio: np.ndarray, sample_rate: int, turns: list[Turn],
+                    labels: list[str]) -> dict[str, tuple[np.ndarray, bool]]:
     """One voice embedding per channel (labels[i] is channel i) from that channel's own
-    speech, for naming by enrollment when the metadata does not say who is where."""
+    speech, and whether that speech is narrowband (a phone line), for naming by
+    enrollment when the metadata does not say who is where."""
     from listenwell.transcribe.audio import to_float32
 
     try:
@@ -285,5 +293,5 @@ def _channel_centroids(audio: np.ndarray, sample_rate: int, turns: list[Turn],
         pieces = [audio[ch, int(t.start * sample_rate) : int(t.end * sample_rate)] for t in turns if t.speaker == label]
         clip = to_float32(np.concatenate(pieces)) if pieces else np.zeros(0, np.float32)
         if len(clip) >= sample_rate:
-            out[label] = embed(clip, sample_rate)
+            out[label] = embed(clip, sample_rate), is_narrowband(clip, sample_rate)
     return out

@@ -9,7 +9,8 @@ Field names (transcript.json `speakers`, see docs/speakers.md):
   null, "similarity": {label: cosine}} or {"used": false, "reason": ...};
 - `margin_pp`: how far a speaker's share may be from the truth (about 9 times in 10);
 - `margin_reasons`: why it is wide ("no voice profile", "voices alike", "much overlap",
-  "a voice heard only briefly", "little speech", "your voice not recognised").
+  "a voice heard only briefly", "little speech", "your voice not recognised", and
+  NO_PHONE_BAND_REASON).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ CHANNEL_MARGIN_PP = 1.7  # two channels: the worst share error on the synthetic 
 MUCH_OVERLAP = 0.10  # of the talk: above this, "much overlap"
 LITTLE_SPEECH_S = 60.0  # less talk than this: "little speech" (each second is a big share)
 NO_PROFILE_REASON = "no voice profile (`listenwell enroll` makes one)"
+# a profile made before profiles kept the telephone band (profile.py), on a phone call
+NO_PHONE_BAND_REASON = "a phone call, and your voice profile has no telephone-band entry (`listenwell enroll` adds one)"
 
 
 def people(plan: Plan | None, num_speakers: int | None) -> tuple[int, str]:
@@ -39,11 +42,13 @@ def people(plan: Plan | None, num_speakers: int | None) -> tuple[int, str]:
     return DEFAULT_PEOPLE, "default"
 
 
-def by_profile(profile: VoiceProfile, centroids: dict[str, np.ndarray], match: float) -> tuple[str | None, dict[str, float]]:
-    """The label whose voice (centroid) is the profile's, if one reaches `match`, and each
-    label's similarity: for speakers found by channel, where the diarizer did not compare."""
-    sims = {k: round(float(profile.similarity(v / (np.linalg.norm(v) + 1e-9))[0]), 3)
-            for k, v in centroids.items() if v.shape == profile.matrix.shape[1:]}
+def by_profile(profile: VoiceProfile, voices: dict[str, tuple[np.ndarray, bool]],
+               match: float) -> tuple[str | None, dict[str, float]]:
+    """The label whose voice (embedding, and whether it is narrowband) is the profile's, if
+    one reaches `match`, and each label's similarity: for speakers found by channel, where
+    the diarizer did not compare."""
+    sims = {k: round(float(profile.similarity(v / (np.linalg.norm(v) + 1e-9), narrow)[0]), 3)
+            for k, (v, narrow) in voices.items() if v.shape == profile.matrix.shape[1:]}
     best = max(sims, key=sims.get) if sims else None
     return (best if best is not None and sims[best] >= match else None), sims
 

@@ -7,6 +7,9 @@ microphone, or a clip), refreshed from an interview whose interviewer is known
 (`enroll --from DIR`: the microphone channel of a two-channel recording, or the turns of a
 transcript the user corrected). Attribution then verifies each stretch of speech against
 the known voice (diarize/verify.py) instead of guessing from the voices alone.
+
+Each occasion is kept as recorded and cut to the telephone band (band.py): a phone call
+is compared with the voice as a phone line would carry it.
 """
 
 from __future__ import annotations
@@ -18,34 +21,48 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
-from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
+from typing_extensions import NotRequired, TypedDict  # pydantic needs it on Python < 3.12
 
 from listenwell import userdata
 from listenwell.errors import UserError
 from listenwell.transcribe.audio import SAMPLE_RATE
 
+from .band import is_narrowband, phone_band
 from .channels import active_seconds
 from .diarize.models import EMBEDDING
 
 MIN_SPEECH_S = 5.0  # less speech than this makes an unsteady embedding
-MAX_ENTRIES = 8  # occasions kept (the oldest goes first)
+MAX_OCCASIONS = 8  # occasions kept (the oldest goes first)
 # A new occasion must sound like the profile: real same-person clips of 10-15 s scored
 # 0.46-0.95 across takes and microphones, different people at most 0.31 (docs/speakers.md)
 SAME_PERSON = 0.40
 
+Band = Literal["wide", "phone"]
+
+
+@dataclass
+class Voice:
+    """One occasion's voice, as voice_from_audio() measures it."""
+
+    embedding: np.ndarray  # L2-normalised, of the audio as it was
+    speech_s: float
+    band: Band = "wide"  # "phone": the audio itself was narrowband
+    phone: np.ndarray | None = None  # wideband audio cut to the telephone band
+
 
 @dataclass
 class Entry:
-    """The voice on one occasion."""
+    """The voice on one occasion, in one band."""
 
     embedding: np.ndarray  # L2-normalised
     source: str  # what it was made from, in words
     created: str  # ISO date and time
     speech_s: float
+    band: Band = "wide"
 
 
 @dataclass
@@ -56,6 +73,23 @@ class VoiceProfile:
     @property
     def matrix(self) -> np.ndarray:
         return np.stack([e.embedding for e in self.entries]).astype(np.float32)
+
+    @property
+    def has_phone_band(self) -> bool:
+        return any(e.band == "phone" for e in self.entries)
+
+    @property
+    def occasions(self) -> int:
+        return len({(e.source, e.created) for e in self.entries})
+
+    def for_recording(self, narrowband: bool) -> np.ndarray:
+        """The embeddings to compare a recording with: on a narrowband one (a phone call)
+        every entry, telephone-band ones included; else those as recorded (all, for a
+        profile made only from phone calls)."""
+        wide = [e.embedding for e in self.entries if e.band == "wide"]
+        if narrowband or not wide:
+            return self.matrix
+        return np.stack(wide).astype(np.float32)
 
     @property
     def id(self) -> str:
@@ -69,16 +103,16 @@ class VoiceProfile:
     def usable(self) -> bool:
         return self.model == EMBEDDING and bool(self.entries)
 
-    def similarity(self, emb: np.ndarray) -> np.ndarray:
+    def similarity(self, emb: np.ndarray, narrowband: bool = False) -> np.ndarray:
         """Cosine similarity of each row of `emb` (L2-normalised) to the profile: to the
-        nearest of its occasions."""
-        return (np.atleast_2d(emb) @ self.matrix.T).max(axis=1)
+        nearest of its occasions (for a narrowband recording, in either band)."""
+        return (np.atleast_2d(emb) @ self.for_recording(narrowband).T).max(axis=1)
 
     def summary(self) -> dict:
         """What the transcript records about the profile it used."""
         return {"id": self.id, "created": min(e.created for e in self.entries),
-                "updated": max(e.created for e in self.entries), "occasions": len(self.entries),
-                "sources": [e.source for e in self.entries]}
+                "updated": max(e.created for e in self.entries), "occasions": self.occasions,
+                "sources": list(dict.fromkeys(e.source for e in self.entries))}
 
 
 def _now() -> str:
@@ -89,6 +123,7 @@ class _EntryMeta(TypedDict):
     source: str
     created: str
     speech_s: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    band: NotRequired[Band]  # absent in profiles of earlier versions: "wide"
 
 
 class _ProfileMeta(TypedDict):
@@ -130,7 +165,7 @@ def read_profile(path: Path | None = None) -> VoiceProfile | None:
     else:
         if emb.ndim != 2 or len(emb) != len(meta["entries"]) or not np.isfinite(emb).all():
             raise UserError(damaged.format(f"embeddings of shape {emb.shape} for {len(meta['entries'])} occasion(s)"))
-        return VoiceProfile([Entry(emb[i], m["source"], m["created"], m["speech_s"])
+        return VoiceProfile([Entry(emb[i], m["source"], m["created"], m["speech_s"], m.get("band", "wide"))
                              for i, m in enumerate(meta["entries"])], meta["model"])
     legacy = path.with_name(userdata.LEGACY_PROFILE)
     try:
@@ -147,7 +182,7 @@ def read_profile(path: Path | None = None) -> VoiceProfile | None:
 def save_profile(profile: VoiceProfile, path: Path | None = None) -> Path:
     path = path or userdata.profile_path()
     meta = {"model": profile.model,
-            "entries": [{"source": e.source, "created": e.created, "speech_s": round(e.speech_s, 1)}
+            "entries": [{"source": e.source, "created": e.created, "speech_s": round(e.speech_s, 1), "band": e.band}
                         for e in profile.entries]}
     buf = io.BytesIO()
     np.savez(buf, embeddings=profile.matrix, meta=np.array(json.dumps(meta)))
@@ -166,9 +201,9 @@ def delete_profile(path: Path | None = None) -> list[Path]:
     return gone
 
 
-def voice_from_audio(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> tuple[np.ndarray, float]:
-    """The voice embedding of a clip of one person, and the seconds of speech it rests on.
-    Raises UserError when the clip holds too little speech."""
+def voice_from_audio(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Voice:
+    """The voice of a clip of one person, as recorded and (when wideband) cut to the
+    telephone band. Raises UserError when the clip holds too little speech."""
     audio = np.asarray(audio, dtype=np.float32)
     speech_s = active_seconds(audio, sample_rate)
     if speech_s < MIN_SPEECH_S:
@@ -176,19 +211,29 @@ def voice_from_audio(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> tuple
                         "speak closer to the microphone and try again")
     from .diarize import embed
 
-    return embed(audio, sample_rate), speech_s
+    if is_narrowband(audio, sample_rate):
+        return Voice(embed(audio, sample_rate), speech_s, "phone")
+    return Voice(embed(audio, sample_rate), speech_s, "wide", embed(phone_band(audio, sample_rate), sample_rate))
 
 
-def add_occasion(profile: VoiceProfile | None, embedding: np.ndarray, speech_s: float, source: str,
+def add_occasion(profile: VoiceProfile | None, voice: Voice, source: str,
                  check_same: bool = True) -> tuple[VoiceProfile, float | None]:
-    """The profile with one more occasion (the oldest dropped past MAX_ENTRIES), and how
+    """The profile with one more occasion (the oldest dropped past MAX_OCCASIONS), and how
     close the new voice is to the profile as it was (None for a new profile). A voice
     unlike the profile is refused (another person's voice, or the wrong channel)."""
-    entry = Entry(np.asarray(embedding, np.float32), source, _now(), speech_s)
+    when = _now()
+    new = [Entry(np.asarray(voice.embedding, np.float32), source, when, voice.speech_s, voice.band)]
+    if voice.phone is not None:
+        new.append(Entry(np.asarray(voice.phone, np.float32), source, when, voice.speech_s, "phone"))
     if profile is None or not profile.usable:
-        return VoiceProfile([entry]), None
-    sim = float(profile.similarity(entry.embedding)[0])
+        return VoiceProfile(new), None
+    sim = float(profile.similarity(new[0].embedding, narrowband=voice.band == "phone")[0])
     if check_same and sim < SAME_PERSON:
         raise UserError(f"this voice does not sound like your profile (similarity {sim:.2f}, the same person "
                         f"scores above {SAME_PERSON}); if it is you, start again with `listenwell enroll --delete`")
-    return VoiceProfile([*profile.entries, entry][-MAX_ENTRIES:], profile.model), sim
+    return VoiceProfile(_last_occasions([*profile.entries, *new]), profile.model), sim
+
+
+def _last_occasions(entries: list[Entry]) -> list[Entry]:
+    keep = set(list(dict.fromkeys((e.source, e.created) for e in entries))[-MAX_OCCASIONS:])
+    return [e for e in entries if (e.source, e.created) in keep]

@@ -24,7 +24,7 @@ from listenwell.records import INTERVIEWER
 from listenwell.transcribe.audio import SAMPLE_RATE, decode, decode_channels, to_float32
 
 from .channels import channel_turns
-from .profile import voice_from_audio
+from .profile import Voice, voice_from_audio
 
 TRUSTED = ("manual", "metadata")  # decisions a profile may learn from
 
@@ -58,12 +58,10 @@ def interviewer_speech(folder: Path) -> tuple[np.ndarray, str]:
     return _cut(decode(audio_path, SAMPLE_RATE), subtract(mine, others)), f"interview {f.path.name} (corrected transcript)"
 
 
-def voice_from_interview(folder: Path) -> tuple[np.ndarray, float, str]:
-    """The interviewer's voice embedding from an interview, the seconds of speech it rests
-    on, and its source."""
+def voice_from_interview(folder: Path) -> tuple[Voice, str]:
+    """The interviewer's voice from an interview, and its source in words."""
     speech, source = interviewer_speech(folder)
-    emb, speech_s = voice_from_audio(speech, SAMPLE_RATE)
-    return emb, speech_s, source
+    return voice_from_audio(speech, SAMPLE_RATE), source
 
 
 def _cut(audio: np.ndarray, spans: list[tuple[float, float]], max_s: float = 120.0) -> np.ndarray:
