@@ -10,7 +10,7 @@ tiny.en's words, assigned as `transcribe` does), the margin the transcript would
 and CPU-seconds of diarization per audio minute. Then mean and worst per condition, the
 margin's coverage, and the speaker stage on one long recording (peak memory, CPU).
 
-    .venv/bin/python bench/bench_speakers.py [--tune] [--no-words] [--no-synth]
+    .venv/bin/python bench/bench_speakers.py [--tune] [--no-words] [--no-synth] [--telephone]
         [--long-minutes 120] [--json out.json]
 
 The number of speakers allowed is what the plan would say: 2 for an interview (1 for the
@@ -109,6 +109,19 @@ def run(rec: Recording, with_profile: bool, words: bool) -> dict:
             "found_talk_s": sum(talk_time(by_speaker(d.turns)).values())}
 
 
+def over_phone(rec: Recording) -> Recording:
+    """`rec` through a telephone band (a stress test: every voice and room of the
+    development set over a phone line, where the phone condition has six interviews)."""
+    from dataclasses import replace
+
+    from listenwell.transcribe.speakers.band import is_narrowband, phone_band
+    from listenwell.transcribe.speakers.diarize import to_16k
+
+    audio = to_16k(rec.audio, rec.sample_rate)
+    audio = audio if is_narrowband(audio) else phone_band(audio)
+    return replace(rec, name=f"tel-{rec.name}", condition=f"tel-{rec.condition}", audio=audio, sample_rate=16000)
+
+
 def synth_recordings(seeds: list[int]):
     import soundfile as sf
 
@@ -191,6 +204,8 @@ def main() -> None:
     ap.add_argument("--no-synth", dest="synth", action="store_false", help="skip the synthetic espeak-ng cases")
     ap.add_argument("--seeds", type=int, nargs="*", default=[1])
     ap.add_argument("--long-minutes", type=float, default=120, help="the speaker stage on one recording this long (0: skip)")
+    ap.add_argument("--telephone", action="store_true",
+                    help="also every development recording as a phone line would carry it (condition tel-...)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     import soundfile as sf
@@ -201,6 +216,8 @@ def main() -> None:
     diarize(warm, sr)  # model sessions and lazy imports loaded before anything is timed
     recordings = list(real_recordings())
     recordings += list(dev_recordings(held_out=None if args.tune else True))
+    if args.telephone:
+        recordings += [over_phone(r) for r in dev_recordings(held_out=None if args.tune else True)]
     if args.synth:
         recordings += list(synth_recordings(args.seeds))
     print(f"{'recording':44s} {'condition':18s} {'true':>4s} {'found':>5s} {'err pp':>6s} {'DER %':>6s} "

@@ -200,7 +200,9 @@ class FrontEndCache:
             return self.windows
 
         def cached_embed(feats, frames, *a, **k):
-            keys = [hashlib.md5(f.tobytes()).digest() for f in frames]
+            # the fbank's length in the key: an embedding of other audio made inside the
+            # context (a profile) must not be taken for this recording's frames
+            keys = [hashlib.md5(f.tobytes() + str(len(feats)).encode()).digest() for f in frames]
             need = [i for i, key in enumerate(keys) if key not in self.emb]
             if need:
                 new = embed(feats, [frames[i] for i in need], *a, **k)
