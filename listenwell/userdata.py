@@ -27,8 +27,8 @@ LEGACY_PROFILE = "interviewer.npy"
 # What `record` and `transcribe` say when there is no profile (numbers: docs/speakers.md)
 NO_PROFILE_NOTICE = (
     "no voice profile of you yet: speakers will be told apart by voice alone, and which one "
-    "is you guessed from the questions (talk share about 2 pp less sure, and a voice may be "
-    "missed or misnamed). `listenwell enroll` makes one from 15 s of your voice; "
+    "is you guessed from the questions (talk share about 2 pp less sure, on a phone call far "
+    "less, and a voice may be missed or misnamed). `listenwell enroll` makes one from 15 s of your voice; "
     "`listenwell check` offers it too."
 )
 

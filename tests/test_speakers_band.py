@@ -69,11 +69,12 @@ def test_a_profile_of_an_earlier_version_reads_as_wideband(tmp_path):
 
 
 def test_a_phone_call_says_when_the_profile_lacks_the_telephone_band():
-    """Transcribing a narrowband recording with a profile: the transcript says the telephone
-    band was used, and names the missing telephone-band entry of an older profile."""
+    """Transcribing a narrowband recording: the transcript says it was narrowband, and the
+    margin reasons name what is missing: the profile, or an older profile's telephone-band
+    entry; a wideband recording is not called a phone call."""
     from listenwell.records import AudioInfo, Transcript
     from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio
-    from listenwell.transcribe.speakers.facts import NO_PHONE_BAND_REASON
+    from listenwell.transcribe.speakers.facts import NO_PHONE_BAND_REASON, PHONE_WITHOUT_PROFILE_REASON
     from listenwell.transcribe.speakers.profile import VoiceProfile
     from samples.synth_conversation import make_conversation
 
@@ -86,3 +87,11 @@ def test_a_phone_call_says_when_the_profile_lacks_the_telephone_band():
         out = attribute_audio(bare, call, 16000, {}, None, SpeakerOptions(), profile=profile)
         assert out.speakers["detail"]["telephone_band"] is True
         assert (NO_PHONE_BAND_REASON in out.speakers["margin_reasons"]) is lacking
+        assert PHONE_WITHOUT_PROFILE_REASON not in out.speakers["margin_reasons"]
+    none = SpeakerOptions(enrollment=None)
+    out = attribute_audio(bare, call, 16000, {}, None, none)
+    assert out.speakers["detail"]["telephone_band"] is True
+    assert PHONE_WITHOUT_PROFILE_REASON in out.speakers["margin_reasons"]
+    wide = attribute_audio(bare, to_16k(mono, rate), 16000, {}, None, none)
+    assert wide.speakers["detail"]["telephone_band"] is False
+    assert PHONE_WITHOUT_PROFILE_REASON not in wide.speakers["margin_reasons"]

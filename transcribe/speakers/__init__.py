@@ -237,14 +237,13 @@ def _find_turns(words: Callable[[], Words], audio: np.ndarray, sample_rate: int,
     from listenwell.transcribe.speakers.diarize import diarize
 
     mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
-    if profile is not None:
-        detail["telephone_band"] = is_narrowband(mono, sample_rate)
+    detail["telephone_band"] = is_narrowband(mono, sample_rate)
     result = diarize(mono, sample_rate, num_speakers=options.num_speakers, progress=progress, words=words,
                      max_speakers=people,
                      profile=profile.for_recording(detail["telephone_band"]) if profile is not None else None)
     reasons = list(result.reasons)
-    if detail.get("telephone_band") and not profile.has_phone_band:
-        reasons.append(facts.NO_PHONE_BAND_REASON)
+    if detail["telephone_band"] and (profile is None or not profile.has_phone_band):
+        reasons.append(facts.PHONE_WITHOUT_PROFILE_REASON if profile is None else facts.NO_PHONE_BAND_REASON)
     return Found("diarization", list(result.turns), detail, None, result.user, result.profile_similarity,
                   result.margin_pp, reasons)
 

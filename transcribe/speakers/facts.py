@@ -9,8 +9,8 @@ Field names (transcript.json `speakers`, see docs/speakers.md):
   null, "similarity": {label: cosine}} or {"used": false, "reason": ...};
 - `margin_pp`: how far a speaker's share may be from the truth (about 9 times in 10);
 - `margin_reasons`: why it is wide ("no voice profile", "voices alike", "much overlap",
-  "a voice heard only briefly", "little speech", "your voice not recognised", and
-  NO_PHONE_BAND_REASON).
+  "a voice heard only briefly", "little speech", "your voice not recognised",
+  PHONE_WITHOUT_PROFILE_REASON and NO_PHONE_BAND_REASON).
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ CHANNEL_MARGIN_PP = 1.7  # two channels: the worst share error on the synthetic 
 MUCH_OVERLAP = 0.10  # of the talk: above this, "much overlap"
 LITTLE_SPEECH_S = 60.0  # less talk than this: "little speech" (each second is a big share)
 NO_PROFILE_REASON = "no voice profile (`listenwell enroll` makes one)"
+# On a phone line two voices embed almost alike: without a profile, held-out interviews
+# over a phone line were up to 33 pp off (docs/speakers-diarization.md)
+PHONE_WITHOUT_PROFILE_REASON = "a phone call without a voice profile: voices on a phone line sound alike"
 # a profile made before profiles kept the telephone band (profile.py), on a phone call
 NO_PHONE_BAND_REASON = "a phone call, and your voice profile has no telephone-band entry (`listenwell enroll` adds one)"
 
