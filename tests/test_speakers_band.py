@@ -74,7 +74,10 @@ def test_a_phone_call_says_when_the_profile_lacks_the_telephone_band():
     entry; a wideband recording is not called a phone call."""
     from listenwell.records import AudioInfo, Transcript
     from listenwell.transcribe.speakers import SpeakerOptions, attribute_audio
-    from listenwell.transcribe.speakers.facts import NO_PHONE_BAND_REASON, PHONE_WITHOUT_PROFILE_REASON
+    from listenwell.transcribe.speakers.facts import (
+        NO_PHONE_BAND_REASON,
+        PHONE_WITHOUT_PROFILE_REASON,
+    )
     from listenwell.transcribe.speakers.profile import VoiceProfile
     from samples.synth_conversation import make_conversation
 
