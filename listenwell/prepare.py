@@ -197,16 +197,9 @@ def _make_profile(out: Checklist, mic: np.ndarray, rate: int, source: str) -> No
 
 
 def _to_16k(audio: np.ndarray, rate: int) -> np.ndarray:
-    from listenwell.transcribe.audio import SAMPLE_RATE
+    from listenwell.transcribe.audio import SAMPLE_RATE, resample
 
-    if rate == SAMPLE_RATE:
-        return audio
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    g = gcd(rate, SAMPLE_RATE)
-    return resample_poly(audio, SAMPLE_RATE // g, rate // g).astype(np.float32)
+    return resample(audio, rate, SAMPLE_RATE)
 
 
 def _end(out: Checklist) -> None:

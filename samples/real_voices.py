@@ -83,16 +83,11 @@ def speaker(sid: str) -> Speaker:
 def _read(path: Path) -> np.ndarray:
     """Mono float32 at 16 kHz (8 kHz sources resampled)."""
     import soundfile as sf
-    from scipy.signal import resample_poly
+
+    from listenwell.transcribe.audio import resample
 
     a, sr = sf.read(path, dtype="float32", always_2d=True)
-    a = a.mean(axis=1)
-    if sr != RATE:
-        from math import gcd
-
-        g = gcd(sr, RATE)
-        a = resample_poly(a, RATE // g, sr // g).astype(np.float32)
-    return a
+    return resample(a.mean(axis=1), sr, RATE)
 
 
 def _rttm_spans(path: Path) -> list[tuple[float, float]]:

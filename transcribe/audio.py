@@ -157,6 +157,19 @@ def _no_audio(stream: AudioStream) -> AudioError:
     return AudioError(f"{stream.path}: contains no audio (zero length)")
 
 
+def resample(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """`audio` sampled at `from_rate` as float32 at `to_rate` (polyphase filtering, scipy's
+    resample_poly); the same array when the rates are equal."""
+    if from_rate == to_rate:
+        return audio
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(from_rate, to_rate)
+    return resample_poly(audio, to_rate // g, from_rate // g).astype(np.float32)
+
+
 def to_float32(x: np.ndarray) -> np.ndarray:
     """float32 in [-1, 1] from decoded audio of either kind (int16 PCM or float32)."""
     if x.dtype == np.int16:

@@ -8,11 +8,9 @@ are narrowband (`is_narrowband`), where it lifted the user's similarity to 0.50-
 
 from __future__ import annotations
 
-from math import gcd
-
 import numpy as np
 
-from listenwell.transcribe.audio import SAMPLE_RATE, to_float32
+from listenwell.transcribe.audio import SAMPLE_RATE, resample, to_float32
 
 PHONE_LOW_HZ, PHONE_HIGH_HZ = 300.0, 3400.0
 PHONE_RATE = 8000
@@ -30,14 +28,11 @@ _MAX_FRAMES = 400  # frames examined, spread over the recording (cheap on 2-hour
 def phone_band(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """`audio` as a telephone line would carry it: 8 kHz sampling, 300-3400 Hz, back at
     `sample_rate` (float32)."""
-    from scipy.signal import butter, resample_poly, sosfiltfilt
+    from scipy.signal import butter, sosfiltfilt
 
-    x = to_float32(np.asarray(audio))
-    g = gcd(sample_rate, PHONE_RATE)
-    y = resample_poly(x, PHONE_RATE // g, sample_rate // g)
+    y = resample(to_float32(np.asarray(audio)), sample_rate, PHONE_RATE)
     sos = butter(6, [PHONE_LOW_HZ, PHONE_HIGH_HZ], btype="band", fs=PHONE_RATE, output="sos")
-    y = sosfiltfilt(sos, y)
-    return resample_poly(y, sample_rate // g, PHONE_RATE // g).astype(np.float32)
+    return resample(sosfiltfilt(sos, y), PHONE_RATE, sample_rate)
 
 
 def band_ratio_db(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from listenwell.records import Turn
-from listenwell.transcribe.audio import SAMPLE_RATE, to_float32
+from listenwell.transcribe.audio import SAMPLE_RATE, resample, to_float32
 
 from . import segmentation as seg
 from .aggregate import frame_activity, speech_curve
@@ -99,14 +99,7 @@ def to_16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     audio = to_float32(audio)
     if not all(np.isfinite(audio[i : i + _BLOCK]).all() for i in range(0, len(audio), _BLOCK)):
         audio = np.nan_to_num(audio, nan=0.0, posinf=0.0, neginf=0.0)
-    if sample_rate != SAMPLE_RATE:
-        from math import gcd
-
-        from scipy.signal import resample_poly
-
-        g = gcd(sample_rate, SAMPLE_RATE)
-        audio = resample_poly(audio, SAMPLE_RATE // g, sample_rate // g).astype(np.float32)
-    return audio
+    return resample(audio, sample_rate, SAMPLE_RATE)
 
 
 @one_blas_thread
