@@ -167,4 +167,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):  # as `transcribe` runs: the words depend on it
+        sys.exit(main())

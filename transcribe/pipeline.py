@@ -58,9 +58,10 @@ SILENCE_PEAK = 10 ** (-70 / 20)  # a block that never gets louder than -70 dBFS 
 Progress = Callable[[float, float, str], None]
 ASR_SHARE = 0.7  # measured on the sample: speaker attribution takes about 30 % of the time
 # Speaker attribution runs alongside recognition up to this length of audio. Their working
-# sets then add up (measured peaks: 60 min 1.17 GB, 2 h 1.33 GB, against 0.87 GB for 2 h one
-# after the other); past it they run one after the other, so that 2 hours stay under 1 GB.
-ALONGSIDE_MAX_S = 75 * 60
+# sets then add up: 63 minutes peaked at 0.92-0.97 GB (7 December), growing about 2.7 MB per
+# minute, against 0.78 GB for 77 minutes and 0.89 GB for 2 hours one after the other. Past it
+# they run one after the other, so that no length goes over 1 GB.
+ALONGSIDE_MAX_S = 64 * 60
 
 
 @dataclass
