@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import machine
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,6 +131,7 @@ def main() -> None:
     ap.add_argument("--beams", default="", help="also sequential with these beam sizes, e.g. 1,2,3")
     ap.add_argument("--long-minutes", type=float, default=20.0)
     args = ap.parse_args()
+    print(machine.line(), flush=True)  # the int8 kernels, so the words, differ between CPUs
     model = load_model(None)
     modes = [Mode("sequential", model, None)]
     modes += [Mode(f"batched {b}", model, int(b)) for b in args.batch_sizes.split(",") if b]

@@ -29,6 +29,7 @@ import resource
 import sys
 from pathlib import Path
 
+import machine
 import numpy as np
 from speaker_devset import (
     ROOT,
@@ -220,6 +221,7 @@ def main() -> None:
         recordings += [over_phone(r) for r in dev_recordings(held_out=None if args.tune else True)]
     if args.synth:
         recordings += list(synth_recordings(args.seeds))
+    print(machine.line())
     print(f"{'recording':44s} {'condition':18s} {'true':>4s} {'found':>5s} {'err pp':>6s} {'DER %':>6s} "
           f"{'words %':>7s} {'margin':>6s} {'CPU/min':>7s}")
     rows = []

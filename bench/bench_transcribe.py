@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine
 import numpy as np
 import soundfile as sf
 
@@ -324,7 +325,8 @@ def main() -> None:
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     tempfile.tempdir = str(OUT)
-    report = {}
+    report = {"machine": machine.describe()}
+    print(machine.line(), flush=True)
     steps = {"overhead": lambda: overhead(args.rounds), "wer": librivox_wer,
              "hour": lambda: hour(args.hour_minutes), "rss": lambda: peak_rss(args.rss_minutes)}
     if args.settings or args.only == "settings":
