@@ -52,3 +52,29 @@ def test_brief_remarks_measured_and_the_profile_recognises_the_interviewer(share
                 assert d.user is not None and d.user != main
                 assert d.profile_similarity[d.user] > max(v for k, v in d.profile_similarity.items() if k != d.user)
                 assert d.margin_pp is not None and np.isfinite(d.margin_pp)
+
+
+def test_over_a_phone_line_the_lines_share_is_taken_out_of_the_voices(shared_data):
+    """Through an 8 kHz line two people's CAM++ embeddings move towards one shared direction;
+    with the line's mean (made from the tuning voices only) taken out, two held-out people
+    relate as over a microphone while each one's two halves still belong together."""
+    from listenwell.transcribe.speakers.band import phone_band
+    from listenwell.transcribe.speakers.diarize.channel import compensate, phone_channel
+    from listenwell.transcribe.speakers.diarize.embedding import embed_features
+    from listenwell.transcribe.speakers.diarize.features import kaldi_fbank
+    from samples.real_voices import utterances
+
+    def pieces(sid: str) -> np.ndarray:
+        x = phone_band(np.concatenate(utterances(sid)))
+        return embed_features([kaldi_fbank(x[int(s * 16000):][:32000]) for s in np.arange(5, 65, 2.5)])
+
+    def relation(a: np.ndarray, b: np.ndarray) -> float:
+        return float((a @ b.T).mean() / np.sqrt((a @ a.T).mean() * (b @ b.T).mean()))
+
+    a, b = pieces("ll:2033"), pieces("ll:1998")
+    line = phone_channel()
+    a2, b2 = compensate(a, line), compensate(b, line)
+    assert relation(a, b) > 0.4  # the line makes them alike
+    assert relation(a2, b2) < 0.3  # without it they are two people again
+    for x in (a2, b2):
+        assert relation(x[:12], x[12:]) > 0.8  # and one voice stays one

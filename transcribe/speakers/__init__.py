@@ -239,7 +239,7 @@ def _find_turns(words: Callable[[], Words], audio: np.ndarray, sample_rate: int,
     mono = audio[0] if audio.shape[0] == 1 else _mix(audio)  # a view, not a copy, when mono
     detail["telephone_band"] = is_narrowband(mono, sample_rate)
     result = diarize(mono, sample_rate, num_speakers=options.num_speakers, progress=progress, words=words,
-                     max_speakers=people,
+                     max_speakers=people, narrowband=detail["telephone_band"],
                      profile=profile.for_recording(detail["telephone_band"]) if profile is not None else None)
     reasons = list(result.reasons)
     if detail["telephone_band"] and (profile is None or not profile.has_phone_band):

@@ -34,6 +34,7 @@ def diarize(
     words: Sequence[tuple[float, float, str]] | Callable[[], Sequence[tuple[float, float, str]]] | None = None,
     max_speakers: int | None = None,
     profile: np.ndarray | None = None,
+    narrowband: bool | None = None,
 ) -> Diarization:
     """Who spoke when in a mono recording.
 
@@ -42,8 +43,11 @@ def diarize(
     occasions: the speaker with that voice is recognised (Diarization.user). progress,
     if given, is called with the fraction done (0..1). words, the transcript's
     (start, end, text) in seconds, if given, show where sentences end; a function that
-    returns them is called only near the end (the words may still be being recognised)."""
-    return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options, words, max_speakers, profile)
+    returns them is called only near the end (the words may still be being recognised).
+    narrowband: whether the recording came over a telephone line (None: measured here);
+    then the line's share of every voice embedding is taken out first (channel.py)."""
+    return diarize_16k(to_16k(audio, sample_rate), num_speakers, progress, options, words, max_speakers, profile,
+                       narrowband)
 
 
 def embed(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:

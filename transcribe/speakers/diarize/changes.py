@@ -83,7 +83,7 @@ def split_at_changes(
             out.append(part)
             labels.append(int(lab))
     if again:
-        new = embed_frames(feats, [out[i].frames for i in again], model=o.embedding_model)
+        new = embed_frames(feats, [out[i].frames for i in again], model=o.embedding_model, channel=o.channel)
         weight = np.array([p.seconds for p in pieces])[voices.embedded]
         best = nearest(voices.grouping, voices.embeddings, weight, new)
         by_window: dict[int, list[tuple[Piece, int]]] = {}

@@ -71,6 +71,7 @@ def embed_frames(
     batch: int = 4,
     progress: Callable[[float], None] | None = None,
     model: str = EMBEDDING,
+    channel: np.ndarray | None = None,
 ) -> np.ndarray:
     """Embeddings of fbank frame selections (sorted index arrays into `feats`), in the
     order given. Consecutive selections of one length run as one batch: CAM++ has many
@@ -78,7 +79,8 @@ def embed_frames(
     time (eight: hardly less CPU, +180 MiB peak on 30 min). Lengths are not mixed (its
     pooling must not see padding); batches are consecutive, so that the fbank is read in
     time order. A selection equal to an earlier one (two pieces of a short run may draw on
-    the very same frames) reuses its embedding."""
+    the very same frames) reuses its embedding. `channel`: a line's mean direction taken out
+    of each (channel.py)."""
     sess = session(model)
     out = np.zeros((len(frames), EMBEDDING_DIM), dtype=np.float32)
     first: dict[bytes, int] = {}
@@ -104,7 +106,8 @@ def embed_frames(
             progress(done / total)
     for i, j in copies:
         out[i] = out[j]
-    return normalise(out)
+    out = normalise(out)
+    return out if channel is None else normalise(out - channel)
 
 
 def fbank(audio: np.ndarray) -> np.ndarray:

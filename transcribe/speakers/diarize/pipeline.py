@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from . import segmentation as seg
 from .aggregate import frame_activity, speech_curve
 from .certainty import certainty
 from .changes import heard_changes, split_at_changes
+from .channel import compensate, phone_channel
 from .clustering import Grouping, Params
 from .embedding import Fbank
 from .handovers import snap_handovers, word_breaks
@@ -73,6 +74,10 @@ class Options:
     # at least word_gap_s: people hand over between sentences, not inside a word
     snap_words: bool = True
     word_gap_s: float = 0.2
+    # over a telephone line the embeddings lose the line's shared direction first
+    # (channel.py); False: compared as they come
+    phone_channel: bool = True
+    channel: np.ndarray | None = None  # set by diarize_16k: what compensate() takes out
 
 
 @dataclass
@@ -111,12 +116,20 @@ def diarize_16k(
     words: Words | Callable[[], Words] | None = None,
     max_speakers: int | None = None,
     profile: np.ndarray | None = None,
+    narrowband: bool | None = None,
 ) -> Diarization:
     """Who spoke when in 16 kHz mono audio (float32 or int16 PCM); see diarize()."""
     o = options or Options()
     empty = Diarization([], {})
     if len(audio) < SAMPLE_RATE // 4 or _peak(audio) < MIN_PEAK:
         return empty
+    if narrowband is None:
+        from listenwell.transcribe.speakers.band import is_narrowband
+
+        narrowband = is_narrowband(audio)
+    if narrowband and o.phone_channel:  # every embedding, and the profile, without the line
+        o = replace(o, channel=phone_channel())
+        profile = None if profile is None else compensate(profile, o.channel)
     windows = seg.segment(audio, o.step_s, o.speech_threshold, progress=_part(progress, 0.0, 0.5))
     feats = Fbank(audio)  # computed as the embeddings ask for it
     n_frames = seg.frame_count(len(audio))

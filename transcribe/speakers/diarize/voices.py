@@ -50,7 +50,7 @@ def find_voices(
     give the others the speaker of their nearest piece."""
     embedded = np.array([p.seconds >= o.min_embed_s for p in pieces])
     sub = [p for p, e in zip(pieces, embedded, strict=True) if e]
-    emb = embed_frames(feats, [p.frames for p in sub], progress=progress, model=o.embedding_model)
+    emb = embed_frames(feats, [p.frames for p in sub], progress=progress, model=o.embedding_model, channel=o.channel)
     labels = np.full(len(pieces), -1, dtype=int)
     grouping = cluster(
         emb,
