@@ -6,9 +6,10 @@ what the line did as much as who spoke: pieces of two different people relate at
 not" cannot be told. The line's share is the mean embedding of many voices through it
 (`phone-channel.npy`, made by tools/phone_channel.py from the development set's tuning
 voices); subtracting it and renormalising leaves the people's differences (other voices
-then relate at 0.11-0.15 on average, one voice's two halves still at 0.85 or more). The
-cost, measured: one person alone over a phone line is split more often (see
-docs/speakers-diarization.md, "Over a telephone line").
+then relate at 0.11-0.15 on average, one voice's two halves still at 0.85 or more). One
+voice's groups through different microphones then relate lower too, so such a recording
+merges groups from clustering.Params.phone_same_voice (see docs/speakers-diarization.md,
+"Over a telephone line").
 """
 
 from __future__ import annotations
