@@ -59,8 +59,8 @@ def test_over_a_phone_line_the_lines_share_is_taken_out_of_the_voices(shared_dat
     with the line's mean (made from the tuning voices only) taken out, two held-out people
     relate as over a microphone while each one's two halves still belong together."""
     from listenwell.transcribe.speakers.band import phone_band
-    from listenwell.transcribe.speakers.diarize.channel import compensate, phone_channel
-    from listenwell.transcribe.speakers.diarize.embedding import embed_features
+    from listenwell.transcribe.speakers.diarize.channel import phone_channel
+    from listenwell.transcribe.speakers.diarize.embedding import compensate, embed_features
     from listenwell.transcribe.speakers.diarize.features import kaldi_fbank
     from samples.real_voices import utterances
 

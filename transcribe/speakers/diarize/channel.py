@@ -9,7 +9,7 @@ voices); subtracting it and renormalising leaves the people's differences (other
 then relate at 0.11-0.15 on average, one voice's two halves still at 0.85 or more). One
 voice's groups through different microphones then relate lower too, so such a recording
 merges groups from clustering.Params.phone_same_voice (see docs/speakers-diarization.md,
-"Over a telephone line").
+"Over a telephone line"). `embedding.compensate` takes it out.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from .embedding import normalise
 from .models import MODELS_DIR
 
 PHONE_CHANNEL = MODELS_DIR / "phone-channel.npy"
@@ -32,8 +31,3 @@ def phone_channel() -> np.ndarray:
     if not PHONE_CHANNEL.is_file():
         raise UserError(f"speaker model {PHONE_CHANNEL} is missing; reinstall listenwell")
     return np.load(PHONE_CHANNEL).astype(np.float32)
-
-
-def compensate(emb: np.ndarray, channel: np.ndarray | None) -> np.ndarray:
-    """L2-normalised embeddings (n, d) with the channel's mean direction taken out."""
-    return emb if channel is None else normalise(emb - channel)

@@ -20,6 +20,11 @@ def normalise(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(norm, 1e-12)
 
 
+def compensate(emb: np.ndarray, channel: np.ndarray | None) -> np.ndarray:
+    """L2-normalised embeddings (n, d) with a channel's mean direction taken out (channel.py)."""
+    return emb if channel is None else normalise(emb - channel)
+
+
 def embed_features(chunks: list[np.ndarray], batch: int = 4) -> np.ndarray:
     """(n, EMBEDDING_DIM) L2-normalised embeddings of fbank chunks (each (frames, FBANK_BINS),
     mean-normalised here). Chunks of equal length run as one batch; CAM++'s pooling must not
@@ -106,8 +111,7 @@ def embed_frames(
             progress(done / total)
     for i, j in copies:
         out[i] = out[j]
-    out = normalise(out)
-    return out if channel is None else normalise(out - channel)
+    return compensate(normalise(out), channel)
 
 
 def fbank(audio: np.ndarray) -> np.ndarray:

@@ -31,9 +31,9 @@ from . import segmentation as seg
 from .aggregate import frame_activity, speech_curve
 from .certainty import certainty
 from .changes import heard_changes, split_at_changes
-from .channel import compensate, phone_channel
+from .channel import phone_channel
 from .clustering import Grouping, Params
-from .embedding import Fbank
+from .embedding import Fbank, compensate
 from .handovers import snap_handovers, word_breaks
 from .models import EMBEDDING, one_blas_thread
 from .pieces import make_pieces, owned_ranges
