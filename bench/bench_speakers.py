@@ -39,6 +39,7 @@ from speaker_devset import (
     dev_recordings,
     error_pp,
     mapping,
+    over_phone,
     profile_matrix,
     real_recordings,
 )
@@ -108,19 +109,6 @@ def run(rec: Recording, with_profile: bool, words: bool) -> dict:
             "margin_pp": d.margin_pp or 0.0, "recognised": d.user is not None,
             "words_right": right, "words": n_words, "cpu_s_per_min": cpu_min,
             "found_talk_s": sum(talk_time(by_speaker(d.turns)).values())}
-
-
-def over_phone(rec: Recording) -> Recording:
-    """`rec` through a telephone band (a stress test: every voice and room of the
-    development set over a phone line, where the phone condition has six interviews)."""
-    from dataclasses import replace
-
-    from listenwell.transcribe.speakers.band import is_narrowband, phone_band
-    from listenwell.transcribe.speakers.diarize import to_16k
-
-    audio = to_16k(rec.audio, rec.sample_rate)
-    audio = audio if is_narrowband(audio) else phone_band(audio)
-    return replace(rec, name=f"tel-{rec.name}", condition=f"tel-{rec.condition}", audio=audio, sample_rate=16000)
 
 
 def synth_recordings(seeds: list[int]):

@@ -16,8 +16,13 @@ held-out voices, and every real recording, out of this).
    held-out ones: the cross-validated error, per condition, mean and worst. The parameters
    to ship are the ones chosen on all tuning recordings.
 4. The margin (diarize/certainty.py): a logistic fit of "this piece went to the wrong
-   speaker" against the gap between its best and second-best speaker, and the floor that
-   makes the margin cover 90 % of the tuning recordings.
+   speaker" against the gap between its best and second-best speaker (certainty.WIDEBAND,
+   on the recordings that are not narrowband), and the floor that makes the margin cover
+   90 % of the tuning recordings.
+
+With --telephone, the same on every tuning recording as a phone line carries it
+(speaker_devset.over_phone): the grid is `phone_same_voice` (the other parameters as
+shipped), and the curve fitted is certainty.TELEPHONE.
 """
 
 from __future__ import annotations
@@ -28,7 +33,15 @@ import json
 from dataclasses import replace
 
 import numpy as np
-from speaker_devset import ROOT, FrontEndCache, Recording, dev_recordings, error_pp, profile_matrix
+from speaker_devset import (
+    ROOT,
+    FrontEndCache,
+    Recording,
+    dev_recordings,
+    error_pp,
+    over_phone,
+    profile_matrix,
+)
 
 GRID = {
     "same_voice": [0.65, 0.7, 0.75, 0.8, 0.85],
@@ -37,6 +50,7 @@ GRID = {
     "min_voice_s": [1.0, 2.0],
     "profile_match": [0.2, 0.25, 0.3, 0.35],
 }
+TELEPHONE_GRID = {"phone_same_voice": [0.5, 0.55, 0.6, 0.65, 0.7, 0.75]}
 QUICK = {"same_voice": [0.7, 0.75, 0.8], "other_voice": [0.55, 0.6, 0.65], "brief_s": [8.0],
          "min_voice_s": [1.0], "profile_match": [0.25, 0.3]}
 
@@ -50,7 +64,13 @@ class Item:
     each distinct labelling."""
 
     def __init__(self, rec: Recording, profile: np.ndarray | None):
+        from listenwell.transcribe.speakers.band import is_narrowband
+        from listenwell.transcribe.speakers.diarize import to_16k
+
         self.rec, self.profile = rec, profile
+        # measured as the diarizer measures it: a narrowband recording is clustered with
+        # the line taken out and `phone_same_voice` (pipeline.diarize_16k)
+        self.narrowband = is_narrowband(to_16k(rec.audio, rec.sample_rate))
         self.inputs: tuple | None = None
         self.by_labels: dict[bytes, tuple[float, object]] = {}
 
@@ -80,15 +100,21 @@ class Item:
         self.inputs = seen.get("inputs", self.inputs)
         return d
 
-    def error(self, params) -> float:
+    def clustering(self, params):
+        """The clustering alone, with the parameters the diarizer would use on this recording."""
         from listenwell.transcribe.speakers.diarize.clustering import cluster
 
+        if self.narrowband:
+            params = replace(params, same_voice=params.phone_same_voice)
+        return cluster(*self.inputs[:5], params=params, max_speakers=self.rec.people, profile=self.profile,
+                       where=self.inputs[5])
+
+    def error(self, params) -> float:
         if self.inputs is None:
             d = self.run(params)
         key = b""
         if self.inputs is not None:
-            g = cluster(*self.inputs[:5], params=params, max_speakers=self.rec.people, profile=self.profile,
-                        where=self.inputs[5])
+            g = self.clustering(params)
             key = g.labels.tobytes() + bytes([len(g.centroids)])
         if key not in self.by_labels:
             d = self.run(params)
@@ -96,9 +122,10 @@ class Item:
         return self.by_labels[key][0]
 
 
-def items(per_condition: int) -> list[Item]:
+def items(per_condition: int, telephone: bool = False) -> list[Item]:
     out = []
     for rec in dev_recordings(held_out=False, per_condition=per_condition):
+        rec = over_phone(rec) if telephone else rec
         out.append(Item(rec, None))
         if rec.profile is not None:
             out.append(Item(rec, profile_matrix(rec)))
@@ -123,7 +150,7 @@ def cross_validate(all_items: list[Item], table: np.ndarray, params: list) -> No
     chosen = []
     for f in folds:
         held = np.array([f in it.rec.voices for it in all_items])
-        best = min(range(len(params)), key=lambda j: objective(list(table[~held, j])))
+        best = _best(table, params, ~held)
         chosen.append(best)
         for i in np.flatnonzero(held):
             held_err[int(i)] = float(table[i, best])
@@ -137,12 +164,21 @@ def cross_validate(all_items: list[Item], table: np.ndarray, params: list) -> No
     print(f"folds choosing the overall choice's parameters: {sum(params[c] == params[_best(table, params)] for c in chosen)}/{len(chosen)}")
 
 
-def _best(table: np.ndarray, params: list) -> int:
-    return min(range(len(params)), key=lambda j: objective(list(table[:, j])))
+def _best(table: np.ndarray, params: list, rows: np.ndarray | None = None) -> int:
+    """The parameter set with the lowest objective on `rows` (all recordings when None). On
+    a one-dimensional grid (--telephone) a set is judged by the worst of itself and its two
+    neighbours: the choice keeps a step away from a cliff (phone_same_voice 0.5 merges two
+    people), not on its edge."""
+    t = table if rows is None else table[rows]
+    own = [objective(list(t[:, j])) for j in range(len(params))]
+    if len(params) > 1 and all(p.same_voice == params[0].same_voice for p in params):
+        near = [max(own[max(j - 1, 0): j + 2]) for j in range(len(params))]
+        return min(range(len(params)), key=lambda j: (near[j], own[j]))
+    return min(range(len(params)), key=lambda j: own[j])
 
 
 def _short(p) -> str:
-    return ", ".join(f"{k}={getattr(p, k)}" for k in GRID)
+    return ", ".join(f"{k}={getattr(p, k)}" for k in (*GRID, *TELEPHONE_GRID))
 
 
 def fit_margin(all_items: list[Item], params) -> None:
@@ -151,11 +187,10 @@ def fit_margin(all_items: list[Item], params) -> None:
     from scipy.optimize import minimize
 
     from listenwell.transcribe.speakers.diarize import certainty as ct
-    from listenwell.transcribe.speakers.diarize.clustering import cluster
 
     gaps, wrong = [], []
     for it in all_items:
-        g = cluster(*it.inputs[:5], params=params, max_speakers=it.rec.people, profile=it.profile, where=it.inputs[5])
+        g = it.clustering(params)
         if g.scores.shape[1] < 2:
             continue
         truth = _piece_truth(it)
@@ -179,16 +214,17 @@ def fit_margin(all_items: list[Item], params) -> None:
         return -(y * np.log(p) + (1 - y) * np.log(1 - p)).sum()
 
     mid, scale = minimize(nll, [0.05, 0.1], method="Nelder-Mead").x
-    print(f"\nmargin: {len(x)} pieces, {y.mean() * 100:.1f} % wrong; GAP_MID = {mid:.3f}, GAP_SCALE = {scale:.3f}")
-    saved = ct.GAP_MID, ct.GAP_SCALE, ct.FLOOR_PP
-    ct.GAP_MID, ct.GAP_SCALE, ct.FLOOR_PP = mid, scale, 0.0
+    curve = ct.Curve(round(float(mid), 3), round(float(scale), 3))
+    print(f"\nmargin: {len(x)} pieces, {y.mean() * 100:.1f} % wrong; {curve}")
+    saved = ct.FLOOR_PP
+    ct.FLOOR_PP = 0.0
     need, margins = [], []
     for it in all_items:
-        g = cluster(*it.inputs[:5], params=params, max_speakers=it.rec.people, profile=it.profile, where=it.inputs[5])
-        m = ct.certainty(g.scores, g.labels, it.inputs[2], g.relation, g.unsure_s).margin_pp
+        g = it.clustering(params)
+        m = ct.certainty(g.scores, g.labels, it.inputs[2], g.relation, g.unsure_s, curve).margin_pp
         need.append(it.error(params) - m)
         margins.append(m)
-    ct.GAP_MID, ct.GAP_SCALE, ct.FLOOR_PP = saved
+    ct.FLOOR_PP = saved
     floor = float(np.percentile(need, 90))
     print(f"margin before the floor: median {np.median(margins):.2f} pp; FLOOR_PP covering 90 % of the tuning "
           f"recordings: {floor:.2f} pp")
@@ -228,20 +264,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--per-condition", type=int, default=6)
     ap.add_argument("--quick", action="store_true", help="a small grid")
+    ap.add_argument("--telephone", action="store_true", help="every tuning recording over a phone line")
     args = ap.parse_args()
-    all_items = items(args.per_condition)
-    params = grid(QUICK if args.quick else GRID)
+    all_items = items(args.per_condition, args.telephone)
+    params = grid(TELEPHONE_GRID if args.telephone else QUICK if args.quick else GRID)
     print(f"{len(all_items)} tuning recordings (with and without profile), {len(params)} parameter sets", flush=True)
     table = np.array([[it.error(p) for p in params] for it in all_items])
-    out = ROOT / "bench" / "out" / "calibration.json"
-    out.write_text(json.dumps({"params": [{k: getattr(p, k) for k in GRID} for p in params],
+    out = ROOT / "bench" / "out" / f"calibration{'-telephone' if args.telephone else ''}.json"
+    out.write_text(json.dumps({"params": [{k: getattr(p, k) for k in (*GRID, *TELEPHONE_GRID)} for p in params],
                                "recordings": [f"{it.rec.name}{'+profile' if it.profile is not None else ''}"
                                               for it in all_items], "error_pp": table.round(3).tolist()}))
     best = _best(table, params)
     print(f"chosen on all tuning recordings: {_short(params[best])} "
           f"(mean {table[:, best].mean():.2f} pp, worst {table[:, best].max():.2f} pp)\n")
     cross_validate(all_items, table, params)
-    fit_margin(all_items, params[best])
+    # each band's curve from its own recordings (the phone condition is narrowband as recorded)
+    fit_margin([it for it in all_items if it.narrowband == args.telephone], params[best])
 
 
 if __name__ == "__main__":

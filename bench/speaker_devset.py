@@ -15,7 +15,7 @@ import pickle
 import sys
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import permutations
 from pathlib import Path
 
@@ -114,6 +114,17 @@ def dev_recordings(held_out: bool | None, per_condition: int = 6) -> Iterator[Re
                         "interviewee" if c.interviewer else None, voices)
 
 
+def over_phone(rec: Recording) -> Recording:
+    """`rec` through a telephone band (a stress test: every voice and room of the
+    development set over a phone line, where the phone condition has six interviews)."""
+    from listenwell.transcribe.speakers.band import is_narrowband, phone_band
+    from listenwell.transcribe.speakers.diarize import to_16k
+
+    audio = to_16k(rec.audio, rec.sample_rate)
+    audio = audio if is_narrowband(audio) else phone_band(audio)
+    return replace(rec, name=f"tel-{rec.name}", condition=f"tel-{rec.condition}", audio=audio, sample_rate=16000)
+
+
 def by_speaker(turns: list[Turn]) -> dict[str, list[tuple[float, float]]]:
     out: dict[str, list[tuple[float, float]]] = {}
     for t in turns:
@@ -202,7 +213,9 @@ class FrontEndCache:
         def cached_embed(feats, frames, *a, **k):
             # the fbank's length in the key: an embedding of other audio made inside the
             # context (a profile) must not be taken for this recording's frames
-            keys = [hashlib.md5(f.tobytes() + str(len(feats)).encode()).digest() for f in frames]
+            # (and whether a line was taken out of it: channel.py)
+            tag = str((len(feats), k.get("channel") is not None)).encode()
+            keys = [hashlib.md5(f.tobytes() + tag).digest() for f in frames]
             need = [i for i, key in enumerate(keys) if key not in self.emb]
             if need:
                 new = embed(feats, [frames[i] for i in need], *a, **k)

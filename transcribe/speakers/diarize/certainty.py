@@ -19,12 +19,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# P(wrong) = 1 / (1 + exp((gap - GAP_MID) / GAP_SCALE)): fitted by bench/calibrate_speakers.py
-# on the tuning voices (2189 pieces, 3.3 % of them wrong)
-GAP_MID = 0.059
-GAP_SCALE = 0.099
+
+@dataclass(frozen=True)
+class Curve:
+    """P(wrong) = 1 / (1 + exp((gap - mid) / scale)), fitted by bench/calibrate_speakers.py."""
+
+    mid: float
+    scale: float
+
+
+# Each band has its own curve: over a telephone line the embeddings are compared without the
+# line (channel.py) and groups merge from `phone_same_voice`, so the same gap means another
+# thing. Wideband: the tuning voices' wideband recordings (1619 pieces, 2.8 % of them wrong);
+# telephone: every tuning recording over the band (`--telephone`; 2452 pieces, 5.7 % wrong).
+WIDEBAND = Curve(0.175, 0.096)
+TELEPHONE = Curve(-0.191, 0.191)
 # added for where turns start and end (speech detection); the calibration found the margin
-# without it already covering 90 % of the tuning recordings
+# without it already covering 90 % of the tuning recordings (telephone: 0.02 pp short)
 FLOOR_PP = 0.0
 Z90 = 1.64
 ALIKE = 0.5  # relation between two speakers from which their voices count as alike
@@ -36,7 +47,7 @@ class Certainty:
     reasons: list[str] = field(default_factory=list)
 
 
-def wrong_chance(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def wrong_chance(scores: np.ndarray, labels: np.ndarray, curve: Curve = WIDEBAND) -> tuple[np.ndarray, np.ndarray]:
     """Per item: the chance its speaker is wrong, and its second-best speaker."""
     if scores.shape[1] < 2:
         return np.zeros(len(labels)), np.zeros(len(labels), dtype=int)
@@ -46,11 +57,11 @@ def wrong_chance(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np
     other[rows, labels] = -np.inf
     second = np.argmax(other, axis=1)
     gap = own - other[rows, second]
-    return 1.0 / (1.0 + np.exp(np.clip((gap - GAP_MID) / GAP_SCALE, -50, 50))), second
+    return 1.0 / (1.0 + np.exp(np.clip((gap - curve.mid) / curve.scale, -50, 50))), second
 
 
 def certainty(scores: np.ndarray, labels: np.ndarray, talk: np.ndarray, relation: np.ndarray,
-              unsure_s: float) -> Certainty:
+              unsure_s: float, curve: Curve = WIDEBAND) -> Certainty:
     """The margin of every speaker's share and why it is wide. scores: (items, speakers),
     how much each embedded piece relates to each speaker; labels: its speaker; talk: the
     seconds of the recording it stands for; relation: (speakers, speakers); unsure_s:
@@ -59,7 +70,7 @@ def certainty(scores: np.ndarray, labels: np.ndarray, talk: np.ndarray, relation
     if total <= 0:
         return Certainty(0.0)
     k = scores.shape[1]
-    p, second = wrong_chance(scores, labels)
+    p, second = wrong_chance(scores, labels, curve)
     worst = 0.0
     for s in range(k):
         out, into = labels == s, (second == s) & (labels != s)

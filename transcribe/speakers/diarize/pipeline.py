@@ -29,7 +29,7 @@ from listenwell.transcribe.audio import SAMPLE_RATE, resample, to_float32
 
 from . import segmentation as seg
 from .aggregate import frame_activity, speech_curve
-from .certainty import certainty
+from .certainty import TELEPHONE, WIDEBAND, Curve, certainty
 from .changes import heard_changes, split_at_changes
 from .channel import phone_channel
 from .clustering import Grouping, Params
@@ -151,17 +151,17 @@ def diarize_16k(
         breaks = word_breaks(words or [], o.word_gap_s) if o.snap_words else None
         snap_handovers(activity, speech_curve(windows, n_frames), np.unique(np.concatenate(heard)), o, breaks)
     result, names = _named(_turns(activity, o.bridge_s, o.min_turn_s), voices.centroids)
-    _evidence(result, voices.grouping, embedded_talk, names)
+    _evidence(result, voices.grouping, embedded_talk, names, TELEPHONE if o.channel is not None else WIDEBAND)
     _report(progress, 1.0)
     return result
 
 
-def _evidence(d: Diarization, g: Grouping, talk: np.ndarray, names: dict[int, str]) -> None:
+def _evidence(d: Diarization, g: Grouping, talk: np.ndarray, names: dict[int, str], curve: Curve) -> None:
     """What the result rests on: the speaker the profile recognised, each speaker's
     similarity to the profile, the margin of the shares and why it is wide."""
     d.user = names.get(g.user) if g.user is not None else None
     d.profile_similarity = {names[s]: round(v, 3) for s, v in enumerate(g.profile_similarity) if s in names}
-    sure = certainty(g.scores, g.labels, talk, g.relation, g.unsure_s)
+    sure = certainty(g.scores, g.labels, talk, g.relation, g.unsure_s, curve)
     d.margin_pp, d.reasons = sure.margin_pp, sure.reasons
 
 
