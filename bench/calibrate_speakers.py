@@ -144,13 +144,13 @@ def grid(spec: dict) -> list:
     return out
 
 
-def cross_validate(all_items: list[Item], table: np.ndarray, params: list) -> None:
+def cross_validate(all_items: list[Item], table: np.ndarray, params: list, neighbours: bool = False) -> None:
     folds = sorted({v for it in all_items for v in it.rec.voices if v.split(":")[0] in ("ll", "v8")})
     held_err: dict[int, float] = {}
     chosen = []
     for f in folds:
         held = np.array([f in it.rec.voices for it in all_items])
-        best = _best(table, params, ~held)
+        best = _best(table, params, ~held, neighbours)
         chosen.append(best)
         for i in np.flatnonzero(held):
             held_err[int(i)] = float(table[i, best])
@@ -161,17 +161,17 @@ def cross_validate(all_items: list[Item], table: np.ndarray, params: list) -> No
         e = [held_err[i] for i, it in enumerate(all_items) if it.condition == cond and i in held_err]
         if e:
             print(f"  {cond:20s} n={len(e):2d} mean {np.mean(e):5.2f} pp, worst {np.max(e):5.2f} pp")
-    print(f"folds choosing the overall choice's parameters: {sum(params[c] == params[_best(table, params)] for c in chosen)}/{len(chosen)}")
+    print(f"folds choosing the overall choice's parameters: {sum(params[c] == params[_best(table, params, None, neighbours)] for c in chosen)}/{len(chosen)}")
 
 
-def _best(table: np.ndarray, params: list, rows: np.ndarray | None = None) -> int:
-    """The parameter set with the lowest objective on `rows` (all recordings when None). On
-    a one-dimensional grid (--telephone) a set is judged by the worst of itself and its two
-    neighbours: the choice keeps a step away from a cliff (phone_same_voice 0.5 merges two
-    people), not on its edge."""
+def _best(table: np.ndarray, params: list, rows: np.ndarray | None = None, neighbours: bool = False) -> int:
+    """The parameter set with the lowest objective on `rows` (all recordings when None).
+    `neighbours` (a one-dimensional grid, --telephone): a set is judged by the worst of
+    itself and its two neighbours, so that the choice keeps a step away from a cliff
+    (phone_same_voice 0.5 merges two people), not on its edge."""
     t = table if rows is None else table[rows]
     own = [objective(list(t[:, j])) for j in range(len(params))]
-    if len(params) > 1 and all(p.same_voice == params[0].same_voice for p in params):
+    if neighbours:
         near = [max(own[max(j - 1, 0): j + 2]) for j in range(len(params))]
         return min(range(len(params)), key=lambda j: (near[j], own[j]))
     return min(range(len(params)), key=lambda j: own[j])
@@ -274,10 +274,10 @@ def main() -> None:
     out.write_text(json.dumps({"params": [{k: getattr(p, k) for k in (*GRID, *TELEPHONE_GRID)} for p in params],
                                "recordings": [f"{it.rec.name}{'+profile' if it.profile is not None else ''}"
                                               for it in all_items], "error_pp": table.round(3).tolist()}))
-    best = _best(table, params)
+    best = _best(table, params, None, args.telephone)
     print(f"chosen on all tuning recordings: {_short(params[best])} "
           f"(mean {table[:, best].mean():.2f} pp, worst {table[:, best].max():.2f} pp)\n")
-    cross_validate(all_items, table, params)
+    cross_validate(all_items, table, params, args.telephone)
     # each band's curve from its own recordings (the phone condition is narrowband as recorded)
     fit_margin([it for it in all_items if it.narrowband == args.telephone], params[best])
 
