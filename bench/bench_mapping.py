@@ -43,7 +43,8 @@ TARGETS = "targets: planned right >= 0.95, false asked <= 0.02, follow-ups recal
 
 def row(name: str, sc: Score) -> str:
     worst, acc = sc.worst_plan() if sc.per_plan else ("-", 0.0)
-    return (f"| {name} | {sc.accuracy:.3f} ({sc.planned_right}/{sc.planned}) | {acc:.2f} ({worst}) | "
+    lo, hi = sc.interval()
+    return (f"| {name} | {sc.accuracy:.3f} ({sc.planned_right}/{sc.planned}; {lo:.2f}-{hi:.2f}) | {acc:.2f} ({worst}) | "
             f"{sc.false_asked_rate:.3f} ({sc.false_asked}/{sc.not_asked}) | {sc.followup_recall:.3f} | "
             f"{sc.followup_precision:.3f} | {sc.order:.3f} ({sc.order_right}/{sc.interviews}) | "
             f"{sc.maybe_right}/{sc.maybes} |")
@@ -67,6 +68,7 @@ def main() -> None:
         if spoken:
             conditions["spoken"] = spoken
     print(TARGETS)
+    print("planned right: in brackets, a 95 % bootstrap interval over plans (another set of careers)")
     print("| condition (leave-one-plan-out) | planned right | worst plan | false asked | follow-up recall | "
           "follow-up precision | order right | maybe right |")
     print("|---|---|---|---|---|---|---|---|")

@@ -195,6 +195,17 @@ class Score:
         name, (a, b) = min(self.per_plan.items(), key=lambda kv: kv[1][0] / max(1, kv[1][1]))
         return name, a / max(1, b)
 
+    def interval(self, draws: int = 2000, seed: int = 0) -> tuple[float, float]:
+        """A 95 % bootstrap interval of `accuracy` over plans (plans drawn with replacement):
+        how much the number would move with another set of careers."""
+        if not self.per_plan:
+            return 0.0, 0.0
+        counts = np.array(list(self.per_plan.values()), dtype=float)
+        pick = np.random.default_rng(seed).integers(0, len(counts), (draws, len(counts)))
+        drawn = counts[pick].sum(axis=1)
+        acc = drawn[:, 0] / np.maximum(drawn[:, 1], 1)
+        return float(np.percentile(acc, 2.5)), float(np.percentile(acc, 97.5))
+
     def line(self) -> str:
         worst, acc = self.worst_plan() if self.per_plan else ("-", 0.0)
         return (f"planned right {self.accuracy:.3f} ({self.planned_right}/{self.planned}), worst plan {acc:.2f} ({worst}); "
