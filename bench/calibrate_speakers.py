@@ -105,7 +105,7 @@ class Item:
         from listenwell.transcribe.speakers.diarize.clustering import cluster
 
         if self.narrowband:
-            params = replace(params, same_voice=params.phone_same_voice)
+            params = params.over_phone()
         return cluster(*self.inputs[:5], params=params, max_speakers=self.rec.people, profile=self.profile,
                        where=self.inputs[5])
 

@@ -34,7 +34,7 @@ or low (a far microphone).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -64,6 +64,10 @@ class Params:
     # Tuning voices over the band: 0.55-0.6 alike; 0.65-0.75 split one voice more often
     # (7 of 16 recordings at 0.75); 0.5 merged two people (31.9 pp)
     phone_same_voice: float = 0.6
+
+    def over_phone(self) -> Params:
+        """The parameters for a recording over a phone line, its line taken out."""
+        return replace(self, same_voice=self.phone_same_voice)
 
 
 FIRST_GROUPS = 30  # the tree is cut into this many groups before the evidence merges them

@@ -128,7 +128,7 @@ def diarize_16k(
 
         narrowband = is_narrowband(audio)
     if narrowband and o.phone_channel:  # every embedding, and the profile, without the line
-        o = replace(o, channel=phone_channel(), cluster=replace(o.cluster, same_voice=o.cluster.phone_same_voice))
+        o = replace(o, channel=phone_channel(), cluster=o.cluster.over_phone())
         profile = None if profile is None else compensate(profile, o.channel)
     windows = seg.segment(audio, o.step_s, o.speech_threshold, progress=_part(progress, 0.0, 0.5))
     feats = Fbank(audio)  # computed as the embeddings ask for it
