@@ -16,8 +16,10 @@ shipped models in bench/bench_mapping_models.py (docs/report.md).
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,6 +53,23 @@ def load_embedder():
         return None
 
 
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+
+
+def _is_word(token: str) -> bool:
+    return token.removeprefix("##").isalnum()
+
+
+@dataclass
+class Encoded:
+    """MiniLM's reading of some texts: one vector per text, and one per word piece in context."""
+
+    sentences: np.ndarray  # (texts, 384), unit length
+    tokens: list[list[str]]  # per text, its word pieces (punctuation and markers left out)
+    vectors: list[np.ndarray]  # per text, (pieces, 384), unit length
+
+
 class MiniLM:
     """all-MiniLM-L6-v2 (int8 ONNX): mean-pooled, L2-normalised 384-d sentence vectors."""
 
@@ -68,14 +87,24 @@ class MiniLM:
         self.session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.session.get_inputs()]
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> Encoded:
+        """One pass over `texts`: their sentence vectors and their words' vectors."""
         enc = self.tokenizer.encode_batch([t or "." for t in texts])
         ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         out = self.session.run(None, {k: feed[k] for k in self.inputs})[0]
         v = (out * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
-        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        tokens, vectors = [], []
+        for k, e in enumerate(enc):
+            n = int(mask[k].sum())
+            keep = [i for i in range(1, n - 1) if _is_word(e.tokens[i])]  # not [CLS], [SEP], punctuation
+            tokens.append([e.tokens[i] for i in keep])
+            vectors.append(_unit(out[k, keep].astype(np.float64)))
+        return Encoded(_unit(v), tokens, vectors)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode(texts).sentences
 
 
 @lru_cache(maxsize=1)
@@ -108,13 +137,45 @@ def embedding_scores(asked: Sequence[str], planned: Sequence[str]) -> np.ndarray
     return _cosines(lambda t: model.embed(t, norm=True), asked, planned)
 
 
-def minilm_self_scores(texts: Sequence[str]) -> np.ndarray | None:
-    """MiniLM cosine similarity of every text with every other (one encoder pass), or None."""
+def minilm_encode(texts: Sequence[str]) -> Encoded | None:
+    """MiniLM's vectors for `texts` (one encoder pass), or None without the model."""
     model = load_minilm()
     if model is None or not texts:
         return None
-    v = np.asarray(model.embed(list(texts)), dtype=np.float64)
-    return np.clip(v @ v.T, -1.0, 1.0)
+    return model.encode(list(texts))
+
+
+def token_match(enc: Encoded, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
+    """How well the words of texts `rows` and `cols` of `enc` match one by one (rows x cols):
+    BERTScore's F1 (Zhang et al., 2020) on MiniLM's word-piece vectors. Each word is paired
+    with its closest word in context on the other side, weighted by its IDF over the `cols`
+    texts (the planned questions), so "earn" finding "paid" counts and "you" finding "you"
+    barely does. Measured against the sentence cosine in bench/bench_mapping_models.py.
+    """
+    n = len(cols)
+    df: dict[str, int] = {}
+    for j in cols:
+        for t in set(enc.tokens[j]):
+            df[t] = df.get(t, 0) + 1
+
+    def weights(tokens: list[str]) -> np.ndarray:
+        return np.array([math.log(1 + n / df[t]) if t in df else math.log(1 + n) for t in tokens])
+
+    out = np.zeros((len(rows), n))
+    sizes = [max(1, len(enc.tokens[j])) for j in cols]  # a text with no words keeps one zero row
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+    vp = np.vstack([enc.vectors[j] if len(enc.tokens[j]) else np.zeros((1, enc.sentences.shape[1])) for j in cols])
+    wp = np.concatenate([weights(enc.tokens[j]) if len(enc.tokens[j]) else np.zeros(1) for j in cols])
+    wp_sum = np.maximum(np.add.reduceat(wp, starts), 1e-9)
+    for r, i in enumerate(rows):
+        if not enc.tokens[i]:
+            continue
+        sim = enc.vectors[i] @ vp.T  # (row words, all planned words)
+        recall = np.add.reduceat(sim.max(axis=0) * wp, starts) / wp_sum
+        wa = weights(enc.tokens[i])
+        precision = (np.maximum.reduceat(sim, starts, axis=1) * wa[:, None]).sum(0) / max(wa.sum(), 1e-9)
+        out[r] = np.where(recall + precision > 0, 2 * recall * precision / np.maximum(recall + precision, 1e-9), 0.0)
+    return np.clip(out, 0.0, 1.0)
 
 
 def minilm_scores(asked: Sequence[str], planned: Sequence[str]) -> np.ndarray | None:

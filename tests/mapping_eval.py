@@ -290,7 +290,6 @@ def fit(measured: list[Measured], method: str) -> dict[str, tuple[float, ...]]:
 GRID = {
     "asked": [0.3, 0.4, 0.5, 0.6, 0.7],
     "maybe": [0.1, 0.2],
-    "in_order": [0.1, 0.2, 1.0],  # 1.0: the rule is off
 }
 FALSE_ASKED_COST = 2.0  # a false "asked" hides a skipped question: worse than a miss
 
@@ -303,10 +302,10 @@ def calibrate(measured: list[Measured], method: str = "combined") -> tuple[Match
     """The model fitted on `measured` and the grid point with the best objective there."""
     coefficients = fit(measured, method)
     best: tuple[float, MatchParams, Score] | None = None
-    for asked, maybe, in_order in itertools.product(GRID["asked"], GRID["maybe"], GRID["in_order"]):
+    for asked, maybe in itertools.product(GRID["asked"], GRID["maybe"]):
         if maybe >= asked:
             continue
-        p = MatchParams(method=method, asked=asked, maybe=maybe, in_order=min(in_order, asked))
+        p = MatchParams(method=method, asked=asked, maybe=maybe)
         sc = evaluate(measured, p, coefficients)
         if best is None or objective(sc) > best[0] + 1e-9:
             best = (objective(sc), p, sc)

@@ -47,12 +47,12 @@ text = "Who else would you suggest I talk to?"
 priority = 3
 """
 
-# Asked: day (paraphrased), a follow-up, future before path (priority-1 late), path,
+# Asked: day (paraphrased), a follow-up that may be the skills question, future before path (priority-1 late), path,
 # referrals after the promised 2 minutes ran out; skills skipped.
 SCRIPT = [
     (ER, "Thanks for making the time today. Could you walk me through an ordinary day for you?"),
     (EE, "Sure. Most mornings start with a stand-up with the design team, then I plan sessions. " * 4),
-    (ER, "How many studies do you run at once?"),
+    (ER, "Do juniors run those studies on their own?"),
     (EE, "Usually two or three, sometimes more when a launch is coming up and everyone needs answers. " * 2),
     (ER, "What do you think research will look like five years from now?"),
     (EE, "Tools will change how we synthesise and report, but talking to people stays at the heart of it. " * 3),

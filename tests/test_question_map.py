@@ -54,6 +54,9 @@ def test_models_load_offline(monkeypatch):
         for scores in (embed.embedding_scores(["walk me through an ordinary day"], planned),
                        embed.minilm_scores(["walk me through an ordinary day"], planned)):
             assert scores.shape == (1, 2) and scores[0, 0] > scores[0, 1]
+        enc = embed.minilm_encode(["walk me through an ordinary day"] + planned)
+        words = embed.token_match(enc, [0], [1, 2])
+        assert words.shape == (1, 2) and words[0, 0] > words[0, 1]
     finally:
         embed.load_embedder.cache_clear()
         embed.load_minilm.cache_clear()
@@ -103,6 +106,14 @@ def test_a_long_plan_takes_no_weak_match_in_plan_order():
     matches, _ = match_questions(asked, planned)
     assert matches[0].planned == 0 and matches[2].planned == 499
     assert matches[1].planned != 105 or matches[1].confidence >= DEFAULT_PARAMS.asked
+
+
+def test_a_weak_ask_between_two_confident_ones_is_not_promoted_by_position():
+    """The plan's order decides nothing: a weak ask between two confident matches stays a
+    maybe even though the planned question between theirs is free."""
+    prob = np.array([[0.95, 0.05, 0.05], [0.05, 0.30, 0.10], [0.05, 0.05, 0.90]])
+    got = assign(prob, None, DEFAULT_PARAMS)
+    assert [(m.state, m.planned) for m in got] == [(ASKED, 0), (MAYBE, None), (ASKED, 2)] and got[1].maybe == 1
 
 
 def test_two_planned_questions_in_one_breath():
