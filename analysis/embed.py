@@ -4,7 +4,8 @@
   only its model file is read, its code is never imported), run on onnxruntime with its
   WordPiece tokenizer, which ships here (analysis/models/minilm-tokenizer.json, see NOTICE).
   A contextual sentence encoder: it tells "what do juniors earn" from "which abilities
-  should I build first".
+  should I build first". Its words' vectors in context are also matched one by one
+  (token_match, BERTScore), which places paraphrases better than the sentence vector.
 - `wordllama` (MIT, numpy only, 16 MB of static token embeddings in its wheel).
 
 No torch, no network: both are read from their packages' own folders (wordllama with
@@ -71,7 +72,8 @@ class Encoded:
 
 
 class MiniLM:
-    """all-MiniLM-L6-v2 (int8 ONNX): mean-pooled, L2-normalised 384-d sentence vectors."""
+    """all-MiniLM-L6-v2 (int8 ONNX): L2-normalised 384-d vectors of each word piece in
+    context, and their mean, the sentence vector."""
 
     def __init__(self, model: Path, tokenizer: Path):
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
@@ -149,10 +151,12 @@ def token_match(enc: Encoded, rows: Sequence[int], cols: Sequence[int]) -> np.nd
     """How well the words of texts `rows` and `cols` of `enc` match one by one (rows x cols):
     BERTScore's F1 (Zhang et al., 2020) on MiniLM's word-piece vectors. Each word is paired
     with its closest word in context on the other side, weighted by its IDF over the `cols`
-    texts (the planned questions), so "earn" finding "paid" counts and "you" finding "you"
-    barely does. Measured against the sentence cosine in bench/bench_mapping_models.py.
+    texts (the planned questions), so the word that tells one question from the others
+    counts most. Measured against the sentence cosine in bench/bench_mapping_models.py.
     """
     n = len(cols)
+    if not n or not len(rows):
+        return np.zeros((len(rows), n))
     df: dict[str, int] = {}
     for j in cols:
         for t in set(enc.tokens[j]):
