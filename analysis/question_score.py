@@ -43,7 +43,7 @@ FEATURES = {
 # reports are leave-one-plan-out: fitted without the plan they are measured on).
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-2.25, 0.879, 1.858, 0.045, 2.469, 7.565, 6.65, -2.054, -1.282, -1.146, -1.75, 0.429, -0.354, 0.731, 0.083),
+    "combined": (-2.175, 0.837, 1.895, -0.134, 2.498, 7.584, 6.856, -2.124, -1.265, -1.15, -1.758, 0.44, -0.356, 0.772, 0.079),
     "lexical": (-1.567, 1.643, 4.868, 4.101, -0.699, -1.013, -1.429, -2.058, -1.839, -1.124, 0.026, -0.357),
 }
 

@@ -73,8 +73,9 @@ def analyse(
     ts = talk_stats(transcript)
 
     decisions = corrections.questions if corrections else []
-    asked = with_asks_at(find_questions(transcript) if INTERVIEWER in ts.talk else [], transcript, decisions)
     planned = plan.questions if plan else []
+    asked = with_asks_at(find_questions(transcript, planned=[q.text for q in planned]) if INTERVIEWER in ts.talk else [],
+                         transcript, decisions)
     names = [n for n in (plan.interviewee, plan.interviewer, plan.company) if n] if plan else []
     matches, method = match_questions([a.sentences for a in asked], [q.text for q in planned], params, names)
     matches, decided = decide(asked, matches, planned, decisions)

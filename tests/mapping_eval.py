@@ -127,7 +127,8 @@ def measure(plan: LabelledPlan, iv: Interview, condition: str = "clean", method:
             transcript=None, spans=None) -> Measured:
     if transcript is None:
         transcript, spans = transcript_of(iv, condition)
-    asked = find_questions(transcript)
+    # the product finds asks by the plan's words only with the sentence model (no fallback)
+    asked = find_questions(transcript, planned=plan.texts if method == "combined" else ())
     line_of = []
     for a in asked:  # the line the ask overlaps most (recognised word times drift a little)
         cover = [max(0.0, min(e, a.end) - max(s, a.start)) for s, e in spans]

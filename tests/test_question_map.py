@@ -138,6 +138,24 @@ def test_raw_recogniser_text_is_found_and_matched():
     assert [m.planned for m in matches] == [0, 1]
 
 
+def test_a_planned_question_without_a_question_s_form_is_found_by_its_words():
+    """Raw recogniser text loses the question mark; a turn that says a planned question in
+    other words is still an ask, and small talk is not."""
+    lines = timed_script([
+        (ER, "thanks for chatting on your day off"),
+        (EE, "no problem happy to help"),
+        (ER, "is jet lag something you get used to"),
+        (EE, "mostly yes after a few years"),
+    ])
+    planned = ["How do rosters, time away and jet lag affect your life?", "What was your first job as a pilot like?"]
+    transcript = transcript_from_script(lines)
+    assert find_questions(transcript) == []
+    asked = find_questions(transcript, planned=planned)
+    assert [a.text for a in asked] == ["is jet lag something you get used to"]
+    matches, _ = match_questions([a.sentences for a in asked], planned)
+    assert matches[0].planned == 0
+
+
 def test_a_lead_in_sentence_is_kept_with_its_question():
     lines = timed_script([(ER, "I'm curious about money. What do people earn starting out?")])
     asked = find_questions(transcript_from_script(lines))
