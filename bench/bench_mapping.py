@@ -1,8 +1,10 @@
 """Planned questions found right: the labelled interviews, per condition, leave-one-plan-out.
 
 For each held-out plan the model (analysis/question_score.py) is fitted and the thresholds
-(analysis/question_map.MatchParams) chosen on the *other* plans only, then the held-out
-plan's interviews are scored; the table sums the held-out scores (and names the worst
+(analysis/question_map.MatchParams) chosen on the *other* plans only, and its interviews are
+read by the question encoder fine-tuned without it (bench/out/encoder-folds, made by
+tools/train_question_encoder.py --folds; without them the shipped encoder, which has seen
+every plan, is used and the table says so), then the held-out plan's interviews are scored; the table sums the held-out scores (and names the worst
 plan). Conditions: the lines as written ("clean"), as raw recogniser text ("recogniser":
 lowercase, no punctuation, fillers, "carrier"), and "spoken": a few interviews spoken by
 espeak-ng voices (one per channel) and transcribed by the real transcriber
@@ -11,6 +13,7 @@ espeak-ng voices (one per channel) and transcribed by the real transcriber
     .venv/bin/python bench/bench_mapping.py            # the table (about 2 minutes; spoken: +5 min the first time)
     .venv/bin/python bench/bench_mapping.py --fit      # also the coefficients and thresholds fitted on everything
     .venv/bin/python bench/bench_mapping.py --no-spoken
+    .venv/bin/python bench/bench_mapping.py --folds none   # the shipped encoder (in-sample)
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from mapping_eval import (  # noqa: E402
+    FOLDS,
     Score,
     calibrate,
     counts,
@@ -54,17 +58,25 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fit", action="store_true", help="print the model and thresholds fitted on all interviews")
     ap.add_argument("--no-spoken", action="store_true", help="leave out the spoken condition")
+    ap.add_argument("--folds", default=str(FOLDS),
+                    help="the per-plan encoders (tools/train_question_encoder.py --folds); 'none': the shipped one")
     args = ap.parse_args()
     plans = load_labelled()
+    folds = None if args.folds == "none" else Path(args.folds)
+    if folds is not None and not all((folds / f"{p.name}.onnx").is_file() for p in plans):
+        print(f"{folds}: no encoder per plan; make them with tools/train_question_encoder.py --folds {folds}")
+        folds = None
+    if folds is None:
+        print("THE SHIPPED ENCODER WAS FINE-TUNED ON EVERY LABELLED PLAN: these rows are not held out")
     t0 = time.perf_counter()
     ok = load_minilm() is not None and load_embedder() is not None
     print(f"labelled: {counts(plans)}")
     print(f"models: {MODEL_NAME}: {'loaded' if ok else 'NOT AVAILABLE'} in {time.perf_counter() - t0:.2f} s (offline)")
-    conditions = {"clean": measure_all(plans, "clean"), "recogniser": measure_all(plans, "recogniser")}
+    conditions = {"clean": measure_all(plans, "clean", folds=folds), "recogniser": measure_all(plans, "recogniser", folds=folds)}
     if not args.no_spoken:
         from spoken_interviews import measure_spoken
 
-        spoken = measure_spoken(plans)
+        spoken = measure_spoken(plans, folds=folds)
         if spoken:
             conditions["spoken"] = spoken
     print(TARGETS)

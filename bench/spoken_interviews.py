@@ -67,9 +67,10 @@ def transcribe(folder: Path) -> Path:
     return interview / "transcript.json"
 
 
-def measure_spoken(plans: list, limit: int = 12) -> list:
-    """The first interview of each spoken-set plan, through speech and the transcriber."""
-    from mapping_eval import ANSWERS, measure
+def measure_spoken(plans: list, limit: int = 12, folds: Path | None = None) -> list:
+    """The first interview of each spoken-set plan, through speech and the transcriber (with
+    `folds`: each read by the question encoder trained without its plan)."""
+    from mapping_eval import ANSWERS, encoder, fold_model, measure
 
     from listenwell.records import Transcript, Turn
 
@@ -95,5 +96,6 @@ def measure_spoken(plans: list, limit: int = 12) -> list:
             for w in seg.words:
                 w.speaker = next((x["speaker"] for x in truth if x["start"] - 0.3 <= (w.start + w.end) / 2 <= x["end"] + 0.3), None)
         spans = [(x["start"], x["end"]) for x in truth if x["speaker"] == "interviewer"]
-        out.append(measure(plan, iv, transcript=transcript, spans=spans))
+        with encoder(fold_model(folds, plan.name)):
+            out.append(measure(plan, iv, transcript=transcript, spans=spans))
     return out

@@ -232,12 +232,12 @@ def clauses(sentence: str) -> list[str]:
     return parts
 
 
-# A question about what was just said: "Was that paid?", "you mentioned...", "...after that?"
+# A question about what was just said: "Was that paid?", "you mentioned...", "which of those...", "...after that?"
 _FOLLOWUP_CUES = [
     re.compile(rf"^(?:\W*(?:and|so|but|oh|okay|ok|right|um|uh|well|wow|really)\W+)*{_AUX}\s+(?:that|this|it|those|these|they|he|she)\b", re.I),
     re.compile(r"\byou (?:mentioned|said|talked about|brought up|were saying|described)\b", re.I),
     re.compile(r"\b(?:earlier|in the end|what happened|how so|for example|the same|that one|this one|at the time|"
-               r"after that|before that|back then)\b", re.I),
+               r"after that|before that|back then|(?:which|one|any|all|some|most) of (?:those|these|them))\b", re.I),
     re.compile(r"\b(?:that|it|them|those|then|there|one)\W*$", re.I),
 ]
 

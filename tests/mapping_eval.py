@@ -10,7 +10,9 @@ for the order. Conditions: the lines as written ("clean"), or as a recogniser gi
 speech ("recogniser": lowercase, no punctuation, fillers, "carrier" for "career").
 
 Used by tests/test_question_map.py and bench/bench_mapping.py, which also fits the model
-and chooses the thresholds leave-one-plan-out (`cross_validate`).
+and chooses the thresholds leave-one-plan-out (`cross_validate`). The shipped question
+encoder was fine-tuned on these plans (tools/train_question_encoder.py), so a held-out
+measurement reads each plan with the encoder trained without it (`folds`).
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from __future__ import annotations
 import itertools
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from listenwell.analysis import embed
 from listenwell.analysis.question_map import ASKED, MatchParams, find_questions, match_scored
 from listenwell.analysis.question_score import (
     FEATURES,
@@ -41,6 +46,8 @@ else:  # pragma: no cover
 
 DATA = Path(__file__).parent / "data"
 LABELLED = [DATA / "paraphrases.toml", DATA / "paraphrases_spoken.toml"]
+# one question encoder per labelled plan, trained without it (tools/train_question_encoder.py --folds)
+FOLDS = Path(__file__).resolve().parent.parent / "bench" / "out" / "encoder-folds"
 
 
 @dataclass
@@ -137,8 +144,38 @@ def measure(plan: LabelledPlan, iv: Interview, condition: str = "clean", method:
     return Measured(plan, iv, line_of, pair_scores([a.sentences for a in asked], plan.texts, (), method))
 
 
-def measure_all(plans: list[LabelledPlan], condition: str = "clean", method: str = "combined") -> list[Measured]:
-    return [measure(p, iv, condition, method) for p in plans for iv in p.interviews]
+def measure_all(plans: list[LabelledPlan], condition: str = "clean", method: str = "combined",
+                folds: Path | None = None) -> list[Measured]:
+    """Every interview measured; with `folds`, each plan read by the encoder trained without it."""
+    out = []
+    for p in plans:
+        with encoder(fold_model(folds, p.name)):
+            out += [measure(p, iv, condition, method) for iv in p.interviews]
+    return out
+
+
+def fold_model(folds: Path | None, plan: str) -> Path | None:
+    if folds is None:
+        return None
+    path = folds / f"{plan}.onnx"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: tools/train_question_encoder.py --folds {folds} makes it")
+    return path
+
+
+@contextmanager
+def encoder(path: Path | None) -> Iterator[None]:
+    """The question encoder replaced by the ONNX model at `path` while inside (None: as shipped)."""
+    if path is None:
+        yield
+        return
+    model = embed.MiniLM(path, embed.TOKENIZER)
+    shipped = embed.load_minilm
+    embed.load_minilm = lambda: model
+    try:
+        yield
+    finally:
+        embed.load_minilm = shipped
 
 
 # ---- scoring ------------------------------------------------------------------------------
@@ -328,8 +365,8 @@ def cross_validate(measured: list[Measured], method: str = "combined",
     return total, total_others
 
 
-__all__ = ["FEATURES", "LABELLED", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "counts",
-           "cross_validate", "evaluate", "load_labelled", "measure", "measure_all", "replace", "transcript_of"]
+__all__ = ["FEATURES", "FOLDS", "LABELLED", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "counts",
+           "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "measure", "measure_all", "replace", "transcript_of"]
 
 
 def reliability(measured: list[Measured], method: str = "combined",

@@ -49,7 +49,7 @@ def test_models_load_offline(monkeypatch):
     embed.load_minilm.cache_clear()
     try:
         assert embed.load_embedder() is not None, "wordllama did not load from its bundled weights"
-        assert embed.load_minilm() is not None, "MiniLM did not load from its package"
+        assert embed.load_minilm() is not None, "the question encoder did not load from analysis/models/"
         planned = ["What does a typical day look like?", "Who else should I talk to?"]
         for scores in (embed.embedding_scores(["walk me through an ordinary day"], planned),
                        embed.minilm_scores(["walk me through an ordinary day"], planned)):

@@ -50,7 +50,7 @@ def test_report_of_a_scripted_interview(tmp_path):
     # what was asked, in which order, what was skipped, what was a follow-up
     assert rep["asked_order"] == ["day", "future", "path", "referrals"]
     assert rep["skipped"] == ["skills"]
-    assert [f["text"] for f in rep["followups"]] == ["Do juniors run those studies on their own?"]
+    assert [f["text"] for f in rep["followups"]] == ["Would a junior run studies on their own?"]
     assert rep["priority_first"] is False
 
     # answers: the interviewee's speech until the next interviewer question

@@ -96,8 +96,10 @@ def test_the_wheel_holds_one_package_and_no_test_helpers(tmp_path):
     (wheel,) = tmp_path.glob("listenwell-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names} == {"listenwell", wheel.name.split("-py3")[0] + ".dist-info"}
-    assert wheel.stat().st_size < 20e6, f"{wheel.stat().st_size / 1e6:.1f} MB"
+    # the three models it ships: speaker segmentation and embedding, question encoder (~38 MB zipped)
+    assert wheel.stat().st_size < 45e6, f"{wheel.stat().st_size / 1e6:.1f} MB"
     for name in ("listenwell/recorder/capture.py", "listenwell/transcribe/speakers/models/campplus-int8.onnx",
+                 "listenwell/analysis/models/minilm-interviews.onnx",
                  "listenwell/analysis/report.py", "listenwell/transcribe/speakers/models/segmentation.onnx"):
         assert name in names
     assert not [n for n in names if "/tests/" in n or n.endswith(("campplus.onnx", "mapping_eval.py", "script.py"))]
