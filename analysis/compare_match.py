@@ -70,7 +70,8 @@ class Scorer:
 # Measured on tests/test_compare_match.py (12 plan pairs, 72 decisions each set), with
 # question_map's MiniLM similarity: the blend below 100 % / 94 % (tuned set / "held-out"
 # set: both sets were in view when the threshold was chosen among 5 weights x 8 thresholds,
-# so 94 % is optimistic); one threshold and no margin rule below it, so two questions are
+# so 94 % is optimistic), 99 % / 93 % with the fine-tuned question encoder (not re-tuned);
+# one threshold and no margin rule below it, so two questions are
 # never merged on a weak match (the old margin rule took pairs down to 0.20: 96 % / 92 %
 # with wordllama). This module's lexical alone: 100 % / 74 %.
 BLEND_WEIGHT = 0.7  # share of analysis.question_map's score
@@ -79,9 +80,9 @@ BLEND_FLOOR = 0.35  # = BLEND_ACCEPT: no pair below it, however clear its margin
 
 
 def scorer() -> Scorer:
-    """The report's own question similarity (analysis.question_map: wordllama embeddings
-    with lexical overlap) blended with this module's lexical similarity; this module's
-    lexical similarity alone when question_map is not there."""
+    """The report's own question similarity (analysis.question_map: the question encoder's
+    sentence cosine, else word overlap) blended with this module's lexical similarity; this
+    module's lexical similarity alone when question_map is not there."""
     try:
         from listenwell.analysis.question_map import similarity
     except ImportError:

