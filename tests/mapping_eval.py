@@ -48,6 +48,8 @@ DATA = Path(__file__).parent / "data"
 LABELLED = [DATA / "paraphrases.toml", DATA / "paraphrases_spoken.toml"]
 # written apart and never trained or tuned on: the shipped system measured on it as is
 FRESH = DATA / "paraphrases_fresh.toml"
+# written like the fresh set, not yet part of LABELLED (see its header)
+MORE = DATA / "paraphrases_more.toml"
 # one question encoder per labelled plan, trained without it (tools/train_question_encoder.py --folds)
 FOLDS = Path(__file__).resolve().parent.parent / "bench" / "out" / "encoder-folds"
 
@@ -367,7 +369,7 @@ def cross_validate(measured: list[Measured], method: str = "combined",
     return total, total_others
 
 
-__all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "counts",
+__all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "counts",
            "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "measure", "measure_all", "replace", "transcript_of"]
 
 
