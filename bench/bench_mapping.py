@@ -3,9 +3,9 @@
 For each held-out plan the model (analysis/question_score.py) is fitted and the thresholds
 (analysis/question_map.MatchParams) chosen on the *other* plans only, and its interviews are
 read by the question encoder fine-tuned without it (bench/out/encoder-folds, made by
-tools/train_question_encoder.py --folds; without them the shipped encoder, which has seen
-every plan, is used and the table says so), then the held-out plan's interviews are scored; the table sums the held-out scores (and names the worst
-plan). Conditions: the lines as written ("clean"), as raw recogniser text ("recogniser":
+`make encoder-folds`; without them the shipped encoder, which has seen every plan, is used
+and the table says so), then the held-out plan's interviews are scored; the table sums the
+held-out scores (and names the worst plan). Conditions: the lines as written ("clean"), as raw recogniser text ("recogniser":
 lowercase, no punctuation, fillers, "carrier"), and "spoken": a few interviews spoken by
 espeak-ng voices (one per channel) and transcribed by the real transcriber
 (bench/spoken_interviews.py; audio and transcripts cached under bench/out/). Then the shipped
@@ -34,6 +34,7 @@ from mapping_eval import (  # noqa: E402
     FRESH,
     Score,
     calibrate,
+    complete_folds,
     counts,
     cross_validate,
     evaluate,
@@ -65,10 +66,9 @@ def main() -> None:
                     help="the per-plan encoders (tools/train_question_encoder.py --folds); 'none': the shipped one")
     args = ap.parse_args()
     plans, fresh = load_labelled(), load_labelled(FRESH)
-    folds = None if args.folds == "none" else Path(args.folds)
-    if folds is not None and not all((folds / f"{p.name}.onnx").is_file() for p in plans):
-        print(f"{folds}: no encoder per plan; make them with `make encoder-folds` (about 15 min)")
-        folds = None
+    folds = None if args.folds == "none" else complete_folds(plans, Path(args.folds))
+    if folds is None and args.folds != "none":
+        print(f"{args.folds}: no encoder per plan; make them with `make encoder-folds` (about 15 min)")
     if folds is None:
         print("THE SHIPPED ENCODER WAS FINE-TUNED ON EVERY LABELLED PLAN: these rows are not held out")
     t0 = time.perf_counter()

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from mapping_eval import FOLDS, encoder, load_labelled  # noqa: E402
+from mapping_eval import FOLDS, complete_folds, encoder, fold_model, load_labelled  # noqa: E402
 
 from listenwell.analysis import embed  # noqa: E402
 from listenwell.analysis.lexical import LexicalScorer  # noqa: E402
@@ -58,8 +58,9 @@ def candidates(plans) -> dict:
         ctx = lambda name: encoder(published)  # noqa: E731
         out["all-MiniLM-L6-v2 int8 as published (23 MB, onnxruntime)"] = (embed.minilm_scores, ctx)
         out["the same, word by word (BERTScore F1 on its word vectors)"] = (_token_match, ctx)
-    if all((FOLDS / f"{p.name}.onnx").is_file() for p in plans):
-        ctx = lambda name: encoder(FOLDS / f"{name}.onnx")  # noqa: E731
+    folds = complete_folds(plans)
+    if folds is not None:
+        ctx = lambda name: encoder(fold_model(folds, name))  # noqa: E731
         out["fine-tuned on the other plans (shipped: 23 MB, onnxruntime)"] = (embed.minilm_scores, ctx)
         out["the same, word by word"] = (_token_match, ctx)
     else:

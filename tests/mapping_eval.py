@@ -158,12 +158,17 @@ def measure_all(plans: list[LabelledPlan], condition: str = "clean", method: str
     return out
 
 
+def complete_folds(plans: list[LabelledPlan], folds: Path = FOLDS) -> Path | None:
+    """`folds` when it holds the encoder of every plan in `plans`, else None."""
+    return folds if all((folds / f"{p.name}.onnx").is_file() for p in plans) else None
+
+
 def fold_model(folds: Path | None, plan: str) -> Path | None:
     if folds is None:
         return None
     path = folds / f"{plan}.onnx"
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: tools/train_question_encoder.py --folds {folds} makes it")
+        raise FileNotFoundError(f"{path} is missing: `make encoder-folds` makes it")
     return path
 
 
@@ -369,7 +374,7 @@ def cross_validate(measured: list[Measured], method: str = "combined",
     return total, total_others
 
 
-__all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "counts",
+__all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
            "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "measure", "measure_all", "replace", "transcript_of"]
 
 
