@@ -1,12 +1,12 @@
 """The "spoken" condition of bench/bench_mapping.py: labelled interviews as speech.
 
 The first interview of each plan in tests/data/paraphrases_spoken.toml is spoken by two
-espeak-ng voices (the interviewer's lines, and the neutral answers of tests/mapping_eval.py
-between them), written to bench/out/spoken/<plan>/audio.wav and transcribed by the real
-transcriber (`listenwell transcribe --no-speakers`, the bundled model). The speaker turns
-come from the script (which voice spoke when), so this condition measures what recognition
-does to the questions, not speaker attribution. Audio and transcripts are cached: a rerun
-only maps.
+espeak-ng voices (the interviewer's lines and the interviewee's answers written with them),
+written to bench/out/spoken/<plan>/audio.wav and transcribed by the real transcriber
+(`listenwell transcribe --no-speakers`, the bundled model). The speaker turns come from the
+script (which voice spoke when), so this condition measures what recognition does to the
+questions, not speaker attribution. Audio and transcripts are cached: a rerun only maps
+(and speaks again an interview whose script changed).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def transcribe(folder: Path) -> Path:
 def measure_spoken(plans: list, limit: int = 12, folds: Path | None = None) -> list:
     """The first interview of each spoken-set plan, through speech and the transcriber (with
     `folds`: each read by the question encoder trained without its plan)."""
-    from mapping_eval import ANSWERS, encoder, fold_model, measure
+    from mapping_eval import encoder, fold_model, measure
 
     from listenwell.records import Transcript, Turn
 
@@ -83,9 +83,13 @@ def measure_spoken(plans: list, limit: int = 12, folds: Path | None = None) -> l
         iv = plan.interviews[0]
         folder = OUT / plan.name
         script = []
-        for k, line in enumerate(iv.lines):
-            script += [("interviewer", line), ("interviewee", ANSWERS[k % len(ANSWERS)])]
-        if not (folder / "truth.json").is_file():
+        for line, answer in zip(iv.lines, iv.answers, strict=True):
+            script += [("interviewer", line), ("interviewee", answer)]
+        truth_file = folder / "truth.json"
+        if truth_file.is_file() and [x["text"] for x in json.loads(truth_file.read_text(encoding="utf-8"))] != [
+                t for _, t in script]:
+            shutil.rmtree(folder)  # the script changed: speak and transcribe it again
+        if not truth_file.is_file():
             print(f"speaking {plan.name} ...", flush=True)
             build(folder, script)
         transcript = Transcript.load(transcribe(folder))

@@ -2,9 +2,9 @@
 
 Each plan comes with one or more interviews: the interviewer's lines in order, each
 labelled with the planned id it asks ("a+b": two at once), "" for a follow-up or small
-talk question, "-" for a statement. An interview becomes a transcript (the interviewee
-answers between the lines, from a pool of neutral answers, some with rhetorical
-questions), goes through the real detector (question_map.find_questions) and matcher, and
+talk question, "-" for a statement, and the interviewee's answer to it. An interview
+becomes a transcript (the lines and the answers between them, which drift into other
+planned topics and hold the interviewee's own rhetorical questions), goes through the real detector (question_map.find_questions) and matcher, and
 is scored per planned question (asked / not asked, at the right line), per follow-up, and
 for the order. Conditions: the lines as written ("clean"), or as a recogniser gives raw
 speech ("recogniser": lowercase, no punctuation, fillers, "carrier" for "career").
@@ -58,6 +58,7 @@ FOLDS = Path(__file__).resolve().parent.parent / "bench" / "out" / "encoder-fold
 class Interview:
     lines: list[str]
     labels: list[str]  # planned id, "a+b", "" (follow-up question) or "-" (a statement)
+    answers: list[str]  # what the interviewee replied to each line
 
 
 @dataclass
@@ -77,8 +78,14 @@ def load_labelled(paths: list[Path] | Path = LABELLED) -> list[LabelledPlan]:
             lists = p.get("interviews") or [p["asked"]]
             out.append(LabelledPlan(p["name"], [q[0] for q in p["questions"]], [q[1] for q in p["questions"]],
                                     [q[2] if len(q) > 2 else "" for q in p["questions"]],
-                                    [Interview([a[0] for a in x], [a[1] for a in x]) for x in lists]))
+                                    [_interview(x) for x in lists]))
     return out
+
+
+def _interview(lines: list[list[str]]) -> Interview:
+    if any(len(a) != 3 for a in lines):
+        raise ValueError(f"each line is [text, label, answer]: {next(a for a in lines if len(a) != 3)}")
+    return Interview(*(list(x) for x in zip(*lines, strict=True)))
 
 
 def counts(plans: list[LabelledPlan]) -> dict[str, int]:
@@ -91,16 +98,6 @@ def counts(plans: list[LabelledPlan]) -> dict[str, int]:
 
 # ---- conditions -------------------------------------------------------------------------
 
-ANSWERS = [
-    "Well, it really depends on the week, but most of my time goes to the people I work with.",
-    "Honestly it took me a while to figure that out. I tried a few things before it clicked.",
-    "Why do I stay? Because the work matters, and I like the people around me.",
-    "That's a good one. It changes a lot from place to place, so take my answer with a pinch of salt.",
-    "We had a tough year, to be honest, but things are settling down now.",
-    "I'd say it's about half and half, and it gets busier towards the end of the year.",
-    "You know what surprised me? How much of it is communication rather than technical work.",
-    "It was a slow start. My first manager gave me a lot of room, which helped.",
-]
 
 
 def recogniser(text: str, k: int) -> str:
@@ -116,9 +113,8 @@ def recogniser(text: str, k: int) -> str:
 def transcript_of(iv: Interview, condition: str = "clean"):
     """The interview as a transcript (with answers), and each line's (start, end)."""
     script = []
-    for k, line in enumerate(iv.lines):
+    for k, (line, answer) in enumerate(zip(iv.lines, iv.answers, strict=True)):
         script.append((INTERVIEWER, recogniser(line, k) if condition == "recogniser" else line))
-        answer = ANSWERS[k % len(ANSWERS)]
         script.append((INTERVIEWEE, recogniser(answer, k + 1) if condition == "recogniser" else answer))
     timed = timed_script(script)
     return transcript_from_script(timed), [(s, e) for spk, _, s, e in timed if spk == INTERVIEWER]

@@ -40,6 +40,7 @@ def test_labelled_set_is_big_enough():
     assert not {p.name for p in fresh} & {p.name for p in plans + more}, "the fresh set's careers must be new"
     for p in plans + fresh + more:  # every label names a planned question of its own plan
         for iv in p.interviews:
+            assert all(a.strip() for a in iv.answers), f"{p.name}: every line has the interviewee's answer"
             assert {x for lab in iv.labels if lab not in ("", "-") for x in lab.split("+")} <= set(p.ids)
 
 
