@@ -10,7 +10,8 @@ lowercase, no punctuation, fillers, "carrier"), and "spoken": a few interviews s
 espeak-ng voices (one per channel) and transcribed by the real transcriber
 (bench/spoken_interviews.py; audio and transcripts cached under bench/out/). Then the shipped
 system as it is on the fresh set (tests/data/paraphrases_fresh.toml: eight more careers,
-written apart, never used to train, fit or choose anything).
+written apart, never used to train, fit or choose anything), and how far a second reader's
+labels agree with the data's (tests/data/second_labels.json: what a careful reader reaches).
 
     .venv/bin/python bench/bench_mapping.py            # the table (about 2 minutes; spoken: +5 min the first time)
     .venv/bin/python bench/bench_mapping.py --fit      # also the coefficients and thresholds fitted on everything
@@ -41,6 +42,7 @@ from mapping_eval import (  # noqa: E402
     load_labelled,
     measure_all,
     reliability,
+    second_reader,
 )
 
 from listenwell.analysis.embed import MODEL_NAME, load_embedder, load_minilm  # noqa: E402
@@ -102,6 +104,9 @@ def main() -> None:
         if args.fit:
             params, coefficients, sc = calibrate(train, method)
             print(f"fitted on all ({method}): {params}\n  COEFFICIENTS[{method!r}] = {coefficients[method]}\n  {sc.line()}")
+    # a ceiling, not a system: a second reader's labels (given lines and answers, not the labels) scored the same way
+    print(row("second reader's labels, labelled set", second_reader(plans)))
+    print(row("second reader's labels, fresh set", second_reader(fresh)))
     print("calibration (leave-one-plan-out, clean + recogniser): P of each ask's best planned question -> share right")
     for lo, hi, n, right in reliability(conditions["clean"] + conditions["recogniser"]):
         print(f"  P {lo:.1f}-{hi:.1f}: {n:4d} asks, {right / n if n else 0:.2f} right")

@@ -18,6 +18,7 @@ measurement reads each plan with the encoder trained without it (`folds`).
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -28,7 +29,14 @@ from pathlib import Path
 import numpy as np
 
 from listenwell.analysis import embed
-from listenwell.analysis.question_map import ASKED, MatchParams, find_questions, match_scored
+from listenwell.analysis.question_map import (
+    ASKED,
+    NOT_ASKED,
+    Match,
+    MatchParams,
+    find_questions,
+    match_scored,
+)
 from listenwell.analysis.question_score import (
     FEATURES,
     PairScores,
@@ -50,6 +58,8 @@ LABELLED = [DATA / "paraphrases.toml", DATA / "paraphrases_spoken.toml"]
 FRESH = DATA / "paraphrases_fresh.toml"
 # written like the fresh set, not yet part of LABELLED (see its header)
 MORE = DATA / "paraphrases_more.toml"
+# every line labelled again by second readers (helper agents) shown the lines and answers, not the labels
+SECOND = DATA / "second_labels.json"
 # one question encoder per labelled plan, trained without it (tools/train_question_encoder.py --folds)
 FOLDS = Path(__file__).resolve().parent.parent / "bench" / "out" / "encoder-folds"
 
@@ -259,8 +269,11 @@ class Score:
 
 
 def score_interview(m: Measured, params: MatchParams, coefficients: dict | None = None) -> Score:
-    plan, iv = m.plan, m.interview
-    matches = match_scored(m.scores, params, coefficients)
+    return score_matches(m.plan, m.interview, m.line_of_ask, match_scored(m.scores, params, coefficients))
+
+
+def score_matches(plan: LabelledPlan, iv: Interview, line_of_ask: list[int], matches: list[Match]) -> Score:
+    """One interview's matches (one per ask, each at line `line_of_ask`) against its labels."""
     truth: dict[str, int] = {}
     for k, lab in enumerate(iv.labels):
         for x in lab.split("+") if lab not in ("", "-") else []:
@@ -268,7 +281,7 @@ def score_interview(m: Measured, params: MatchParams, coefficients: dict | None 
     got: dict[str, int] = {}
     sc = Score(interviews=1)
     line_state = {}
-    for k, match in zip(m.line_of_ask, matches, strict=True):
+    for k, match in zip(line_of_ask, matches, strict=True):
         ids = [plan.ids[j] for j in ([match.planned] if match.planned is not None else []) + (match.also or [])]
         for x in ids:
             got.setdefault(x, k)
@@ -307,6 +320,22 @@ def evaluate(measured: list[Measured], params: MatchParams, coefficients: dict |
     total = Score()
     for m in measured:
         total.add(score_interview(m, params, coefficients))
+    return total
+
+
+def second_reader(plans: list[LabelledPlan], path: Path = SECOND) -> Score:
+    """The second labels (`SECOND`) scored as if they were the system's answers: how far a
+    careful reader, given the lines and answers but not the labels, agrees with the data."""
+    labels = json.loads(path.read_text(encoding="utf-8"))
+    total = Score()
+    for plan in plans:
+        for iv, second in zip(plan.interviews, labels[plan.name], strict=True):
+            lines = [k for k, lab in enumerate(second) if lab != "-"]
+            matches = []
+            for k in lines:
+                ids = [plan.ids.index(x) for x in second[k].split("+")] if second[k] else []
+                matches.append(Match(ids[0], 1.0, 1.0, ASKED, also=ids[1:] or None) if ids else Match(None, 0.0, 0.0, NOT_ASKED))
+            total.add(score_matches(plan, iv, lines, matches))
     return total
 
 
@@ -371,7 +400,7 @@ def cross_validate(measured: list[Measured], method: str = "combined",
 
 
 __all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
-           "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "measure", "measure_all", "replace", "transcript_of"]
+           "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "second_reader", "measure", "measure_all", "replace", "transcript_of"]
 
 
 def reliability(measured: list[Measured], method: str = "combined",

@@ -6,7 +6,16 @@ import socket
 
 import numpy as np
 import pytest
-from mapping_eval import FRESH, MORE, counts, evaluate, load_labelled, measure_all
+from mapping_eval import (
+    FRESH,
+    LABELLED,
+    MORE,
+    counts,
+    evaluate,
+    load_labelled,
+    measure_all,
+    second_reader,
+)
 
 from listenwell.analysis import embed
 from listenwell.analysis.question_map import (
@@ -42,6 +51,15 @@ def test_labelled_set_is_big_enough():
         for iv in p.interviews:
             assert all(a.strip() for a in iv.answers), f"{p.name}: every line has the interviewee's answer"
             assert {x for lab in iv.labels if lab not in ("", "-") for x in lab.split("+")} <= set(p.ids)
+
+
+def test_a_second_reader_agrees_with_the_labels():
+    """Every line was labelled again by readers who saw the lines and answers, not the labels
+    (tests/data/second_labels.json). Their agreement shows the labels are consistent; a label
+    changed by hand without a second look shows here."""
+    for path in (*LABELLED, MORE, FRESH):
+        sc = second_reader(load_labelled(path))
+        assert sc.accuracy >= 0.98 and sc.false_asked <= 3, f"{path.name}: {sc.line()}"
 
 
 def test_models_load_offline(monkeypatch):
