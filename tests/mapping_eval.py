@@ -56,8 +56,9 @@ DATA = Path(__file__).parent / "data"
 LABELLED = [DATA / "paraphrases.toml", DATA / "paraphrases_spoken.toml"]
 # written apart and never trained or tuned on: the shipped system measured on it as is
 FRESH = DATA / "paraphrases_fresh.toml"
-# written like the fresh set, not yet part of LABELLED (see its header)
+# written like the fresh set, not yet part of LABELLED (see their headers)
 MORE = DATA / "paraphrases_more.toml"
+NEW = DATA / "paraphrases_new.toml"
 # every line labelled again by second readers (helper agents) shown the lines and answers, not the labels
 SECOND = DATA / "second_labels.json"
 # one question encoder per labelled plan, trained without it (tools/train_question_encoder.py --folds)
@@ -399,7 +400,7 @@ def cross_validate(measured: list[Measured], method: str = "combined",
     return total, total_others
 
 
-__all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
+__all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "NEW", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
            "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "second_reader", "measure", "measure_all", "replace", "transcript_of"]
 
 

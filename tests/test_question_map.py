@@ -10,6 +10,7 @@ from mapping_eval import (
     FRESH,
     LABELLED,
     MORE,
+    NEW,
     counts,
     evaluate,
     load_labelled,
@@ -45,9 +46,11 @@ def test_labelled_set_is_big_enough():
     plans = load_labelled()
     n = counts(plans)
     assert n["plans"] >= 20 and n["paraphrases"] >= 300 and n["followups"] + n["statements"] >= 100
-    fresh, more = load_labelled(FRESH), load_labelled(MORE)
+    fresh, more, new = load_labelled(FRESH), load_labelled(MORE), load_labelled(NEW)
     assert not {p.name for p in fresh} & {p.name for p in plans + more}, "the fresh set's careers must be new"
-    for p in plans + fresh + more:  # every label names a planned question of its own plan
+    names = [p.name for p in plans + fresh + more + new]
+    assert len(names) == len(set(names)), "every set holds careers of its own"
+    for p in plans + fresh + more + new:  # every label names a planned question of its own plan
         for iv in p.interviews:
             assert all(a.strip() for a in iv.answers), f"{p.name}: every line has the interviewee's answer"
             assert {x for lab in iv.labels if lab not in ("", "-") for x in lab.split("+")} <= set(p.ids)
@@ -57,7 +60,7 @@ def test_a_second_reader_agrees_with_the_labels():
     """Every line was labelled again by readers who saw the lines and answers, not the labels
     (tests/data/second_labels.json). Their agreement shows the labels are consistent; a label
     changed by hand without a second look shows here."""
-    for path in (*LABELLED, MORE, FRESH):
+    for path in (*LABELLED, MORE, NEW, FRESH):
         sc = second_reader(load_labelled(path))
         assert sc.accuracy >= 0.98 and sc.false_asked <= 3, f"{path.name}: {sc.line()}"
 
