@@ -45,7 +45,7 @@ FEATURES = {
 # plan: its own features on the labelled plans, which it was trained on, are too good.
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-3.464, 3.087, 2.092, -0.219, 2.214, 7.203, 7.077, -2.055, -0.892, -0.767, -1.456, -0.12, -0.251, 1.216, 0.06),
+    "combined": (-3.391, 3.19, 1.839, -0.099, 2.165, 7.504, 6.525, -1.872, -0.861, -0.587, -1.177, -0.098, -0.179, 0.814, 0.055),
     "lexical": (-1.537, 1.593, 4.929, 4.136, -0.693, -1.048, -1.501, -2.064, -1.932, -1.13, 0.02, -0.372),
 }
 

@@ -11,8 +11,8 @@ speech ("recogniser": lowercase, no punctuation, fillers, "carrier" for "career"
 
 Used by tests/test_question_map.py and bench/bench_mapping.py, which also fits the model
 and chooses the thresholds leave-one-plan-out (`cross_validate`). The shipped question
-encoder was fine-tuned on these plans (tools/train_question_encoder.py), so a held-out
-measurement reads each plan with the encoder trained without it (`folds`).
+encoder was fine-tuned on these plans and more (ENCODER_SETS, tools/train_question_encoder.py),
+so a held-out measurement reads each plan with an encoder trained without it (`FOLDS`).
 """
 
 from __future__ import annotations
@@ -56,12 +56,15 @@ DATA = Path(__file__).parent / "data"
 LABELLED = [DATA / "paraphrases.toml", DATA / "paraphrases_spoken.toml"]
 # written apart and never trained or tuned on: the shipped system measured on it as is
 FRESH = DATA / "paraphrases_fresh.toml"
-# written like the fresh set, not yet part of LABELLED (see their headers)
+# written like the fresh set; the question encoder learns from them, the model is fitted on
+# LABELLED only (see their headers)
 MORE = DATA / "paraphrases_more.toml"
 NEW = DATA / "paraphrases_new.toml"
+ENCODER_SETS = [*LABELLED, MORE, NEW]
 # every line labelled again by second readers (helper agents) shown the lines and answers, not the labels
 SECOND = DATA / "second_labels.json"
-# one question encoder per labelled plan, trained without it (tools/train_question_encoder.py --folds)
+# held-out question encoders, each trained without a quarter of the plans (folds.json says
+# which): tools/train_question_encoder.py --folds
 FOLDS = Path(__file__).resolve().parent.parent / "bench" / "out" / "encoder-folds"
 
 
@@ -165,17 +168,26 @@ def measure_all(plans: list[LabelledPlan], condition: str = "clean", method: str
     return out
 
 
+def _fold_of(folds: Path, plan: str) -> Path | None:
+    index = folds / "folds.json"
+    groups = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else []
+    k = next((k for k, names in enumerate(groups) if plan in names), None)
+    return None if k is None else folds / f"fold{k}.onnx"
+
+
 def complete_folds(plans: list[LabelledPlan], folds: Path = FOLDS) -> Path | None:
-    """`folds` when it holds the encoder of every plan in `plans`, else None."""
-    return folds if all((folds / f"{p.name}.onnx").is_file() for p in plans) else None
+    """`folds` when it holds an encoder trained without each plan in `plans`, else None."""
+    paths = [_fold_of(folds, p.name) for p in plans]
+    return folds if all(path is not None and path.is_file() for path in paths) else None
 
 
 def fold_model(folds: Path | None, plan: str) -> Path | None:
+    """The encoder trained without `plan` (None: the shipped one)."""
     if folds is None:
         return None
-    path = folds / f"{plan}.onnx"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: `make encoder-folds` makes it")
+    path = _fold_of(folds, plan)
+    if path is None or not path.is_file():
+        raise FileNotFoundError(f"no encoder without {plan} in {folds}: `make encoder-folds` makes them")
     return path
 
 
@@ -401,7 +413,7 @@ def cross_validate(measured: list[Measured], method: str = "combined",
 
 
 __all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "NEW", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
-           "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "second_reader", "measure", "measure_all", "replace", "transcript_of"]
+           "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "second_reader", "ENCODER_SETS", "measure", "measure_all", "replace", "transcript_of"]
 
 
 def reliability(measured: list[Measured], method: str = "combined",

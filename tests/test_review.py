@@ -98,14 +98,14 @@ def test_correct_an_interview_on_the_page(served, tmp_path):
         page.click('#questions li[data-q="skills"] button.reject')
         page.wait_for("document.querySelector('#questions li[data-q=\"skills\"] .badge').textContent === 'not asked (you)'")
 
-        # 3. edit a word: "studies" was "projects"
-        i = page.eval("[...document.querySelectorAll('#transcript .w')].find(w => w.textContent === 'studies').dataset.i")
+        # 3. edit a word: "psychology" was "biology"
+        i = page.eval("[...document.querySelectorAll('#transcript .w')].find(w => w.textContent === 'psychology').dataset.i")
         page.click(f'#transcript .w[data-i="{i}"]')
         page.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "e", "text": "e"})
         page.wait_for("!document.getElementById('editor').hidden")
-        page.eval("document.getElementById('editor-text').value = 'projects'")
+        page.eval("document.getElementById('editor-text').value = 'biology'")
         page.click("#editor button[type=submit]")
-        page.wait_for("[...document.querySelectorAll('#transcript .w')].some(w => w.textContent === 'projects')")
+        page.wait_for("[...document.querySelectorAll('#transcript .w')].some(w => w.textContent === 'biology')")
         assert page.eval("document.getElementById('status').textContent").startswith("Saved: #3")
 
         # 4. split a line where the speaker changes: from the second "Usually" on, the other speaker (s)
@@ -136,7 +136,7 @@ def test_correct_an_interview_on_the_page(served, tmp_path):
                                                ("speaker", "review"), ("note", "review")]
     assert saved[3].speaker == "interviewer" and saved[4].text == "ask about tools"
     assert saved[1].question == "skills" and saved[1].state == "not asked"
-    assert (saved[2].was, saved[2].text) == ("studies", "projects")
+    assert (saved[2].was, saved[2].text) == ("psychology", "biology")
 
     # Ctrl-C: the report files are written from the corrections before the server stops
     proc.send_signal(signal.SIGINT)
@@ -147,7 +147,7 @@ def test_correct_an_interview_on_the_page(served, tmp_path):
     share = interviewee_share(corrected_transcript(folder.path).transcript)
     assert after["talk"]["interviewee_share"] == pytest.approx(share, abs=1e-4) != before["talk"]["interviewee_share"]
     assert next(q for q in after["questions"] if q["id"] == "skills")["decided_by"] == "user"
-    assert "projects" in (folder.path / "transcript.txt").read_text()
+    assert "biology" in (folder.path / "transcript.txt").read_text()
     r = runner.invoke(app, ["compare", str(folder.path), "--out", str(tmp_path / "cmp"), "--json"])
     (iv,) = json.loads(r.stdout)["interviews"]
     assert iv["interviewee_share"] == pytest.approx(after["talk"]["interviewee_share"], abs=1e-3)

