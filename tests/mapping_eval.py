@@ -4,9 +4,9 @@ Each plan comes with one or more interviews: the interviewer's lines in order, e
 labelled with the planned id it asks ("a+b": two at once), "" for a follow-up or small
 talk question, "-" for a statement, and the interviewee's answer to it. An interview
 becomes a transcript (the lines and the answers between them, which drift into other
-planned topics and hold the interviewee's own rhetorical questions), goes through the real detector (question_map.find_questions) and matcher, and
-is scored per planned question (asked / not asked, at the right line), per follow-up, and
-for the order. Conditions: the lines as written ("clean"), or as a recogniser gives raw
+planned topics and hold the interviewee's own rhetorical questions), goes through the real
+detector (question_map.find_questions) and matcher, and is scored per planned question
+(asked / not asked, at the right line), per follow-up, and for the order. Conditions: the lines as written ("clean"), or as a recogniser gives raw
 speech ("recogniser": lowercase, no punctuation, fillers, "carrier" for "career").
 
 Used by tests/test_question_map.py and bench/bench_mapping.py, which also fits the model
@@ -111,7 +111,6 @@ def counts(plans: list[LabelledPlan]) -> dict[str, int]:
 
 
 # ---- conditions -------------------------------------------------------------------------
-
 
 
 def recogniser(text: str, k: int) -> str:
