@@ -6,8 +6,9 @@ talk question, "-" for a statement, and the interviewee's answer to it. An inter
 becomes a transcript (the lines and the answers between them, which drift into other
 planned topics and hold the interviewee's own rhetorical questions), goes through the real
 detector (question_map.find_questions) and matcher, and is scored per planned question
-(asked / not asked, at the right line), per follow-up, and for the order. Conditions: the lines as written ("clean"), or as a recogniser gives raw
-speech ("recogniser": lowercase, no punctuation, fillers, "carrier" for "career").
+(asked / not asked, at the right line), per follow-up, and for the order. Conditions: the
+lines as written ("clean"), or as a recogniser gives raw speech ("recogniser": lowercase, no
+punctuation, fillers, "carrier" for "career").
 
 Used by tests/test_question_map.py and bench/bench_mapping.py, which also fits the model
 and chooses the thresholds leave-one-plan-out (`cross_validate`). The shipped question
