@@ -86,8 +86,8 @@ def measure_spoken(plans: list, limit: int = 12, folds: Path | None = None) -> l
         for line, answer in zip(iv.lines, iv.answers, strict=True):
             script += [("interviewer", line), ("interviewee", answer)]
         truth_file = folder / "truth.json"
-        if truth_file.is_file() and [x["text"] for x in json.loads(truth_file.read_text(encoding="utf-8"))] != [
-                t for _, t in script]:
+        spoken = json.loads(truth_file.read_text(encoding="utf-8")) if truth_file.is_file() else None
+        if spoken is not None and [x["text"] for x in spoken] != [text for _, text in script]:
             shutil.rmtree(folder)  # the script changed: speak and transcribe it again
         if not truth_file.is_file():
             print(f"speaking {plan.name} ...", flush=True)

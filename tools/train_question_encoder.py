@@ -1,7 +1,8 @@
 r"""Fine-tune the question encoder (development time only; torch is never needed at run time).
 
 all-MiniLM-L6-v2 (Apache-2.0, sentence-transformers) learns, from the labelled interviews in
-tests/data/ (mapping_eval.ENCODER_SETS: every labelled set but the fresh one), to place an ask closest to the planned question it asks and a follow-up near
+tests/data/ (mapping_eval.ENCODER_SETS: every labelled set but the fresh one), to place an
+ask closest to the planned question it asks and a follow-up near
 none of them; it is exported to ONNX with its weights stored as int8 (analysis/embed.py runs
 it on onnxruntime). Why and what it gained, measured with plans it never saw: docs/report.md.
 
