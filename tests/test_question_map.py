@@ -31,7 +31,7 @@ from listenwell.analysis.question_map import (
 )
 from listenwell.records import INTERVIEWEE as EE
 from listenwell.records import INTERVIEWER as ER
-from listenwell.text import is_question, terms
+from listenwell.text import asks, is_question, terms
 from samples.script import timed_script, transcript_from_script
 
 # Measured in-sample with the shipped model (bench/bench_mapping.py --folds none;
@@ -202,6 +202,27 @@ def test_a_lead_in_sentence_is_kept_with_its_question():
 ])
 def test_is_question(text, expected):
     assert is_question(text) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("thanks again can i send you a quick follow up email", True),
+    ("love the posters behind you did you make those", True),
+    ("honestly are the all nighters still a thing", True),
+    ("okay do vets get paid extra for being on call", True),
+    ("um with everyone recording in their bedrooms now where's the industry going", True),
+    ("how secure do designers jobs feel right now", True),
+    ("anything you'd say to someone like me who's about to apply", True),
+    ("um hi is this still a good time i can hear a truck", True),
+    ("i've always wondered what actually happens during a dinner service", True),
+    ("and you did a fellowship at the met before that or", True),
+    ("Great. So, to start off, walk me through an ordinary day.", True),  # a request, full stop or not
+    ("that's really helpful thanks", False),
+    ("i did a course in statistics last year", False),
+    ("was great talking to you today", False),
+    ("I'm thinking of moving into data work.", False),
+])
+def test_asks_finds_questions_in_raw_speech(text, expected):
+    assert asks(text) is expected
 
 
 def test_assignment_uses_each_planned_question_once():
