@@ -184,7 +184,7 @@ class MatchParams:
 
 
 DEFAULT_PARAMS = MatchParams()
-LEXICAL_PARAMS = MatchParams(method="lexical", asked=0.6)
+LEXICAL_PARAMS = MatchParams(method="lexical", asked=0.4)
 
 
 @dataclass

@@ -11,9 +11,9 @@ raw recogniser text ("recogniser": lowercase, no punctuation, fillers, "carrier"
 the real transcriber (bench/spoken_interviews.py; audio and transcripts cached under
 bench/out/). Then the shipped
 system as it is on the fresh set (tests/data/paraphrases_fresh.toml: eight more careers,
-written apart, never used to train, fit or choose anything) and on the more and new sets
-(48 careers by ten more writers: the encoder learns from them, held out here like the
-labelled plans, but the model is fitted without them), and how far a second reader's labels
+written apart, never used to train, fit or choose anything) and on the more, new and extra
+sets (88 careers by eighteen more writers: the encoder learns from them, held out here like
+the labelled plans, but the model is fitted without them), and how far a second reader's labels
 agree with the data's (tests/data/second_labels.json: what a careful reader reaches).
 
     .venv/bin/python bench/bench_mapping.py            # the table (about 2 minutes; spoken: +5 min the first time)
@@ -34,10 +34,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from mapping_eval import (  # noqa: E402
+    APART,
     FOLDS,
     FRESH,
-    MORE,
-    NEW,
     Score,
     calibrate,
     complete_folds,
@@ -72,7 +71,7 @@ def main() -> None:
     ap.add_argument("--folds", default=str(FOLDS),
                     help="the per-plan encoders (tools/train_question_encoder.py --folds); 'none': the shipped one")
     args = ap.parse_args()
-    plans, fresh, apart = load_labelled(), load_labelled(FRESH), load_labelled([MORE, NEW])
+    plans, fresh, apart = load_labelled(), load_labelled(FRESH), load_labelled(APART)
     folds = None if args.folds == "none" else complete_folds(plans, Path(args.folds))
     if folds is None and args.folds != "none":
         print(f"{args.folds}: no held-out encoder for every plan; make them with `make encoder-folds` (about 15 min)")
@@ -81,7 +80,7 @@ def main() -> None:
     t0 = time.perf_counter()
     ok = load_minilm() is not None and load_embedder() is not None
     print(f"labelled: {counts(plans)}\nfresh set (never trained or tuned on): {counts(fresh)}\n"
-          f"more + new sets (the encoder learns from them, the model is fitted without them): {counts(apart)}")
+          f"more, new and extra sets (the encoder learns from them, the model is fitted without them): {counts(apart)}")
     print(f"models: {MODEL_NAME}: {'loaded' if ok else 'NOT AVAILABLE'} in {time.perf_counter() - t0:.2f} s (offline)")
     conditions = {"clean": measure_all(plans, "clean", folds=folds), "recogniser": measure_all(plans, "recogniser", folds=folds)}
     if not args.no_spoken:
@@ -108,7 +107,7 @@ def main() -> None:
         for name in ("clean", "recogniser"):  # written apart, never trained or tuned on: the shipped system as is
             print(row(f"{method}, {name}, fresh set (shipped system)", evaluate(measure_all(fresh, name, method), shipped)))
         for name in ("clean", "recogniser"):  # read by the encoders trained without them, the shipped model
-            print(row(f"{method}, {name}, more + new sets (held out)",
+            print(row(f"{method}, {name}, more + new + extra sets (held out)",
                       evaluate(measure_all(apart, name, method, folds=folds if method == "combined" else None), shipped)))
         if args.fit:
             params, coefficients, sc = calibrate(train, method)
@@ -116,7 +115,7 @@ def main() -> None:
     # a ceiling, not a system: a second reader's labels (given lines and answers, not the labels) scored the same way
     print(row("second reader's labels, labelled set", second_reader(plans)))
     print(row("second reader's labels, fresh set", second_reader(fresh)))
-    print(row("second reader's labels, more + new sets", second_reader(apart)))
+    print(row("second reader's labels, more + new + extra sets", second_reader(apart)))
     print("calibration (leave-one-plan-out, clean + recogniser): P of each ask's best planned question -> share right")
     for lo, hi, n, right in reliability(conditions["clean"] + conditions["recogniser"]):
         print(f"  P {lo:.1f}-{hi:.1f}: {n:4d} asks, {right / n if n else 0:.2f} right")

@@ -61,7 +61,9 @@ FRESH = DATA / "paraphrases_fresh.toml"
 # LABELLED only (see their headers)
 MORE = DATA / "paraphrases_more.toml"
 NEW = DATA / "paraphrases_new.toml"
-ENCODER_SETS = [*LABELLED, MORE, NEW]
+EXTRA = DATA / "paraphrases_extra.toml"
+APART = [MORE, NEW, EXTRA]  # the sets the encoder learns from and the model is not fitted on
+ENCODER_SETS = [*LABELLED, *APART]
 # every line labelled again by second readers (helper agents) shown the lines and answers, not the labels
 SECOND = DATA / "second_labels.json"
 # held-out question encoders, each trained without a quarter of the plans (folds.json says
@@ -412,7 +414,7 @@ def cross_validate(measured: list[Measured], method: str = "combined",
     return total, total_others
 
 
-__all__ = ["FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "NEW", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
+__all__ = ["APART", "EXTRA", "FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "NEW", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
            "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "second_reader", "ENCODER_SETS", "measure", "measure_all", "replace", "transcript_of"]
 
 

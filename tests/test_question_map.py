@@ -7,10 +7,9 @@ import socket
 import numpy as np
 import pytest
 from mapping_eval import (
+    APART,
     FRESH,
     LABELLED,
-    MORE,
-    NEW,
     counts,
     evaluate,
     load_labelled,
@@ -35,9 +34,9 @@ from listenwell.text import asks, is_question, terms
 from samples.script import timed_script, transcript_from_script
 
 # Measured in-sample with the shipped model (bench/bench_mapping.py --folds none;
-# leave-one-plan-out numbers in docs/report.md): planned questions right 0.973 on clean text
+# leave-one-plan-out numbers in docs/report.md): planned questions right 0.985 on clean text
 # (the question encoder was fine-tuned on these plans: a broken or stale model file shows
-# here, not how well it reads new ones; held out it is 0.958), lexical 0.77. The floors leave
+# here, not how well it reads new ones; held out it is 0.963), lexical 0.80. The floors leave
 # room for harmless changes.
 MIN_PLANNED_RIGHT = {"combined": 0.95, "lexical": 0.74}
 
@@ -46,10 +45,10 @@ def test_labelled_set_is_big_enough():
     plans = load_labelled()
     n = counts(plans)
     assert n["plans"] >= 20 and n["paraphrases"] >= 300 and n["followups"] + n["statements"] >= 100
-    fresh, more, new = load_labelled(FRESH), load_labelled(MORE), load_labelled(NEW)
-    names = [p.name for p in plans + fresh + more + new]
+    others = load_labelled(FRESH) + load_labelled(APART)
+    names = [p.name for p in plans + others]
     assert len(names) == len(set(names)), "every set holds careers of its own (the fresh set's are new)"
-    for p in plans + fresh + more + new:  # every label names a planned question of its own plan
+    for p in plans + others:  # every label names a planned question of its own plan
         for iv in p.interviews:
             assert all(a.strip() for a in iv.answers), f"{p.name}: every line has the interviewee's answer"
             assert {x for lab in iv.labels if lab not in ("", "-") for x in lab.split("+")} <= set(p.ids)
@@ -59,7 +58,7 @@ def test_a_second_reader_agrees_with_the_labels():
     """Every line was labelled again by readers who saw the lines and answers, not the labels
     (tests/data/second_labels.json). Their agreement shows the labels are consistent; a label
     changed by hand without a second look shows here."""
-    for path in (*LABELLED, MORE, NEW, FRESH):
+    for path in (*LABELLED, *APART, FRESH):
         sc = second_reader(load_labelled(path))
         assert sc.accuracy >= 0.98 and sc.false_asked <= 3, f"{path.name}: {sc.line()}"
 
@@ -169,14 +168,14 @@ def test_a_planned_question_without_a_question_s_form_is_found_by_its_words():
     lines = timed_script([
         (ER, "thanks for chatting on your day off"),
         (EE, "no problem happy to help"),
-        (ER, "is jet lag something you get used to"),
+        (ER, "so the jet lag you just get used to it after a while"),  # said as a question, no form of one
         (EE, "mostly yes after a few years"),
     ])
     planned = ["How do rosters, time away and jet lag affect your life?", "What was your first job as a pilot like?"]
     transcript = transcript_from_script(lines)
     assert find_questions(transcript) == []
     asked = find_questions(transcript, planned=planned)
-    assert [a.text for a in asked] == ["is jet lag something you get used to"]
+    assert [a.text for a in asked] == ["so the jet lag you just get used to it after a while"]
     matches, _ = match_questions([a.sentences for a in asked], planned)
     assert matches[0].planned == 0
 
