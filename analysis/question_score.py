@@ -45,7 +45,7 @@ FEATURES = {
 # plan: its own features on the labelled plans, which it was trained on, are too good.
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-3.423, 3.154, 1.929, -0.074, 2.106, 7.316, 6.553, -2.064, -0.803, -0.459, -1.128, -0.151, -0.18, 0.712, 0.032),
+    "combined": (-3.478, 3.148, 1.932, 0.019, 2.128, 7.424, 6.284, -2.057, -0.759, -0.424, -1.308, -0.242, -0.233, 0.657, 0.022),
     "lexical": (-1.525, 1.539, 4.901, 4.245, -0.455, -1.036, -1.48, -2.08, -1.868, -1.114, -0.017, -0.362),
 }
 

@@ -11,8 +11,8 @@ raw recogniser text ("recogniser": lowercase, no punctuation, fillers, "carrier"
 the real transcriber (bench/spoken_interviews.py; audio and transcripts cached under
 bench/out/). Then the shipped
 system as it is on the fresh set (tests/data/paraphrases_fresh.toml: eight more careers,
-written apart, never used to train, fit or choose anything) and on the more, new and extra
-sets (88 careers by eighteen more writers: the encoder learns from them, held out here like
+written apart, never used to train, fit or choose anything) and on the more, new and two
+extra sets (128 careers by 26 more writers: the encoder learns from them, held out here like
 the labelled plans, but the model is fitted without them), and how far a second reader's labels
 agree with the data's (tests/data/second_labels.json: what a careful reader reaches).
 
@@ -80,7 +80,7 @@ def main() -> None:
     t0 = time.perf_counter()
     ok = load_minilm() is not None and load_embedder() is not None
     print(f"labelled: {counts(plans)}\nfresh set (never trained or tuned on): {counts(fresh)}\n"
-          f"more, new and extra sets (the encoder learns from them, the model is fitted without them): {counts(apart)}")
+          f"more, new and two extra sets (the encoder learns from them, the model is fitted without them): {counts(apart)}")
     print(f"models: {MODEL_NAME}: {'loaded' if ok else 'NOT AVAILABLE'} in {time.perf_counter() - t0:.2f} s (offline)")
     conditions = {"clean": measure_all(plans, "clean", folds=folds), "recogniser": measure_all(plans, "recogniser", folds=folds)}
     if not args.no_spoken:

@@ -62,7 +62,8 @@ FRESH = DATA / "paraphrases_fresh.toml"
 MORE = DATA / "paraphrases_more.toml"
 NEW = DATA / "paraphrases_new.toml"
 EXTRA = DATA / "paraphrases_extra.toml"
-APART = [MORE, NEW, EXTRA]  # the sets the encoder learns from and the model is not fitted on
+EXTRA2 = DATA / "paraphrases_extra2.toml"
+APART = [MORE, NEW, EXTRA, EXTRA2]  # the sets the encoder learns from and the model is not fitted on
 ENCODER_SETS = [*LABELLED, *APART]
 # every line labelled again by second readers (helper agents) shown the lines and answers, not the labels
 SECOND = DATA / "second_labels.json"
@@ -414,7 +415,7 @@ def cross_validate(measured: list[Measured], method: str = "combined",
     return total, total_others
 
 
-__all__ = ["APART", "EXTRA", "FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "NEW", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
+__all__ = ["APART", "EXTRA", "EXTRA2", "FEATURES", "FOLDS", "FRESH", "LABELLED", "MORE", "NEW", "Interview", "LabelledPlan", "Measured", "Score", "calibrate", "complete_folds", "counts",
            "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "second_reader", "ENCODER_SETS", "measure", "measure_all", "replace", "transcript_of"]
 
 

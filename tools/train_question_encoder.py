@@ -17,7 +17,7 @@ all of this (in .venv-train/, versions pinned); by hand, in a separate virtual e
         # -> analysis/models/minilm-interviews.onnx (every plan of ENCODER_SETS)
     /tmp/train-venv/bin/python tools/train_question_encoder.py --base ... --folds bench/out/encoder-folds
         # FOLDS models, each trained without a quarter of the plans, for bench/bench_mapping.py
-        # (folds.json says which plans each left out; about 3 min each)
+        # (folds.json says which plans each left out; about 6 min each)
 
 Training: each step takes two plans' asks (as written, then as raw recogniser text) with all
 their planned questions; the loss is the cross-entropy of a softmax over the plan's
