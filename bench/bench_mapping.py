@@ -74,7 +74,7 @@ def main() -> None:
     plans, fresh, apart = load_labelled(), load_labelled(FRESH), load_labelled(APART)
     folds = None if args.folds == "none" else complete_folds(plans, Path(args.folds))
     if folds is None and args.folds != "none":
-        print(f"{args.folds}: no held-out encoder for every plan; make them with `make encoder-folds` (about 15 min)")
+        print(f"{args.folds}: no held-out encoder for every plan; make them with `make encoder-folds` (about 25 min)")
     if folds is None:
         print("THE SHIPPED ENCODER WAS FINE-TUNED ON EVERY LABELLED PLAN: these rows are not held out")
     t0 = time.perf_counter()
