@@ -234,7 +234,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", type=Path, required=True, help="all-MiniLM-L6-v2's sentence-transformers folder")
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--folds", type=Path, help="instead: one model per labelled plan, trained without it, into this folder")
+    ap.add_argument("--folds", type=Path, help="instead: the FOLDS held-out models, each trained without a quarter of the plans, "
+                    "and folds.json, into this folder")
     ap.add_argument("--epochs", type=int, default=3)
     args = ap.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
