@@ -179,12 +179,12 @@ class MatchParams:
     leave-one-plan-out cross-validation (bench/bench_mapping.py)."""
 
     method: str = "combined"  # "combined" (sentence encoders + words) or "lexical"
-    asked: float = 0.5  # at or above: asked
+    asked: float = 0.4  # at or above: asked
     maybe: float = 0.2  # at or above (and below `asked`): maybe
 
 
 DEFAULT_PARAMS = MatchParams()
-LEXICAL_PARAMS = MatchParams(method="lexical", asked=0.4)
+LEXICAL_PARAMS = MatchParams(method="lexical", asked=0.5)
 
 
 @dataclass

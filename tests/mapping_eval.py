@@ -57,13 +57,13 @@ DATA = Path(__file__).parent / "data"
 LABELLED = [DATA / "paraphrases.toml", DATA / "paraphrases_spoken.toml"]
 # written apart and never trained or tuned on: the shipped system measured on it as is
 FRESH = DATA / "paraphrases_fresh.toml"
-# written like the fresh set; the question encoder learns from them, the model is fitted on
-# LABELLED only (see their headers)
+# written like the fresh set; the question encoder learns from them and the model is fitted
+# on them too, but the thresholds are chosen on LABELLED only (see their headers)
 MORE = DATA / "paraphrases_more.toml"
 NEW = DATA / "paraphrases_new.toml"
 EXTRA = DATA / "paraphrases_extra.toml"
 EXTRA2 = DATA / "paraphrases_extra2.toml"
-APART = [MORE, NEW, EXTRA, EXTRA2]  # the sets the encoder learns from and the model is not fitted on
+APART = [MORE, NEW, EXTRA, EXTRA2]  # learnt from (encoder and model), not used to choose thresholds
 ENCODER_SETS = [*LABELLED, *APART]
 # every line labelled again by second readers (helper agents) shown the lines and answers, not the labels
 SECOND = DATA / "second_labels.json"
@@ -377,7 +377,7 @@ def fit(measured: list[Measured], method: str) -> dict[str, tuple[float, ...]]:
 
 GRID = {
     "asked": [0.3, 0.4, 0.5, 0.6, 0.7],
-    "maybe": [0.1, 0.2],
+    "maybe": [0.2, 0.1],  # the objective rarely tells them apart; on a tie, fewer maybes to confirm
 }
 FALSE_ASKED_COST = 2.0  # a false "asked" hides a skipped question: worse than a miss
 
@@ -386,9 +386,11 @@ def objective(sc: Score) -> float:
     return sc.planned_right - FALSE_ASKED_COST * sc.false_asked + 0.5 * (sc.followups_found + sc.reported_right)
 
 
-def calibrate(measured: list[Measured], method: str = "combined") -> tuple[MatchParams, dict, Score]:
-    """The model fitted on `measured` and the grid point with the best objective there."""
-    coefficients = fit(measured, method)
+def calibrate(measured: list[Measured], method: str = "combined",
+              extra: list[Measured] = ()) -> tuple[MatchParams, dict, Score]:
+    """The model fitted on `measured` and `extra` (more plans, to learn from only), and the
+    grid point with the best objective on `measured`."""
+    coefficients = fit([*measured, *extra], method)
     best: tuple[float, MatchParams, Score] | None = None
     for asked, maybe in itertools.product(GRID["asked"], GRID["maybe"]):
         if maybe >= asked:
@@ -402,13 +404,15 @@ def calibrate(measured: list[Measured], method: str = "combined") -> tuple[Match
 
 
 def cross_validate(measured: list[Measured], method: str = "combined",
-                   others: dict[str, list[Measured]] | None = None) -> tuple[Score, dict[str, Score]]:
-    """Leave one plan out: fit and choose on the other plans, score the held-out plan's
-    interviews (in this condition, and in each of `others`, measured the same way)."""
+                   others: dict[str, list[Measured]] | None = None,
+                   extra: list[Measured] = ()) -> tuple[Score, dict[str, Score]]:
+    """Leave one plan out, over the plans of `measured` and `extra`: the model fitted on every
+    other plan, the thresholds chosen on the other plans of `measured`; the held-out plan's
+    interviews scored (in `measured`, and in each of `others`, measured the same way)."""
     total, total_others = Score(), {k: Score() for k in (others or {})}
-    for name in sorted({m.plan.name for m in measured}):
-        train = [m for m in measured if m.plan.name != name]
-        params, coefficients, _ = calibrate(train, method)
+    for name in sorted({m.plan.name for m in [*measured, *extra]}):
+        params, coefficients, _ = calibrate([m for m in measured if m.plan.name != name], method,
+                                            [m for m in extra if m.plan.name != name])
         total.add(evaluate([m for m in measured if m.plan.name == name], params, coefficients))
         for k, ms in (others or {}).items():
             total_others[k].add(evaluate([m for m in ms if m.plan.name == name], params, coefficients))
@@ -419,15 +423,16 @@ __all__ = ["APART", "EXTRA", "EXTRA2", "FEATURES", "FOLDS", "FRESH", "LABELLED",
            "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "second_reader", "ENCODER_SETS", "measure", "measure_all", "replace", "transcript_of"]
 
 
-def reliability(measured: list[Measured], method: str = "combined",
+def reliability(measured: list[Measured], method: str = "combined", extra: list[Measured] = (),
                 bins: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)) -> list[tuple[float, float, int, int]]:
-    """Calibration, leave one plan out: each ask's most likely planned question, by P
-    (fitted without the ask's plan): (low, high, asks in the bin, how many were right)."""
+    """Calibration, leave one plan out: each ask of `measured`, its most likely planned
+    question, by P (fitted on the other plans, with `extra`'s): (low, high, asks in the bin,
+    how many were right)."""
     from listenwell.analysis.question_score import probabilities
 
     pairs = []
     for name in sorted({m.plan.name for m in measured}):
-        coefficients = fit([m for m in measured if m.plan.name != name], method)
+        coefficients = fit([m for m in [*measured, *extra] if m.plan.name != name], method)
         for m in (m for m in measured if m.plan.name == name):
             prob = probabilities(m.scores, coefficients)
             for i, k in enumerate(m.line_of_ask):

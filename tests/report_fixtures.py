@@ -52,7 +52,7 @@ priority = 3
 SCRIPT = [
     (ER, "Thanks for making the time today. Could you walk me through an ordinary day for you?"),
     (EE, "Sure. Most mornings start with a stand-up with the design team, then I plan sessions. " * 4),
-    (ER, "Do juniors need a psychology background?"),
+    (ER, "Does a psychology background help juniors much?"),
     (EE, "Usually two or three, sometimes more when a launch is coming up and everyone needs answers. " * 2),
     (ER, "What do you think research will look like five years from now?"),
     (EE, "Tools will change how we synthesise and report, but talking to people stays at the heart of it. " * 3),
