@@ -17,7 +17,7 @@ sets (128 careers by 26 more writers, which the encoder and the model learn from
 the same way as the labelled plans; and how far a second reader's labels agree with the
 data's (tests/data/second_labels.json: what a careful reader reaches).
 
-    .venv/bin/python bench/bench_mapping.py            # the table (about 2 minutes; spoken: +5 min the first time)
+    .venv/bin/python bench/bench_mapping.py            # the table (about 4 minutes; spoken: +5 min the first time)
     .venv/bin/python bench/bench_mapping.py --fit      # also the coefficients and thresholds fitted on everything
     .venv/bin/python bench/bench_mapping.py --no-spoken
     .venv/bin/python bench/bench_mapping.py --folds none   # the shipped encoder (in-sample)
