@@ -95,14 +95,14 @@ def main() -> None:
     print("| condition (leave-one-plan-out) | planned right | worst plan | false asked | follow-up recall | "
           "follow-up precision | order right | maybe right |")
     print("|---|---|---|---|---|---|---|---|")
-    extra_of = {}  # method -> condition -> the other sets, read by the encoders trained without them
+    learnt = {}  # method -> the other sets' interviews (both text forms) the model also learns from
     for method in ("combined", "lexical"):
         measured = conditions if method == "combined" else {
             "clean": measure_all(plans, "clean", "lexical"), "recogniser": measure_all(plans, "recogniser", "lexical")}
         extra = {name: measure_all(apart, name, method, folds=folds if method == "combined" else None)
                  for name in ("clean", "recogniser")}
-        extra_of[method] = extra
         train, learn = measured["clean"] + measured["recogniser"], extra["clean"] + extra["recogniser"]
+        learnt[method] = learn
         # fitted on both text conditions of the other plans; every condition of the held-out plan scored
         rows = {**measured, **{f"{k}, more + new + extra sets": v for k, v in extra.items()}}
         cv, others = cross_validate(train, method, rows, learn)
@@ -120,8 +120,7 @@ def main() -> None:
     print(row("second reader's labels, fresh set", second_reader(fresh)))
     print(row("second reader's labels, more + new + extra sets", second_reader(apart)))
     print("calibration (leave-one-plan-out, clean + recogniser): P of each ask's best planned question -> share right")
-    for lo, hi, n, right in reliability(conditions["clean"] + conditions["recogniser"], "combined",
-                                        extra_of["combined"]["clean"] + extra_of["combined"]["recogniser"]):
+    for lo, hi, n, right in reliability(conditions["clean"] + conditions["recogniser"], "combined", learnt["combined"]):
         print(f"  P {lo:.1f}-{hi:.1f}: {n:4d} asks, {right / n if n else 0:.2f} right")
     plan = max(plans, key=lambda p: max(len(iv.lines) for iv in p.interviews))
     lines = max(plan.interviews, key=lambda iv: len(iv.lines)).lines

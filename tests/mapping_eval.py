@@ -22,7 +22,7 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -387,7 +387,7 @@ def objective(sc: Score) -> float:
 
 
 def calibrate(measured: list[Measured], method: str = "combined",
-              extra: list[Measured] = ()) -> tuple[MatchParams, dict, Score]:
+              extra: Sequence[Measured] = ()) -> tuple[MatchParams, dict, Score]:
     """The model fitted on `measured` and `extra` (more plans, to learn from only), and the
     grid point with the best objective on `measured`."""
     coefficients = fit([*measured, *extra], method)
@@ -405,7 +405,7 @@ def calibrate(measured: list[Measured], method: str = "combined",
 
 def cross_validate(measured: list[Measured], method: str = "combined",
                    others: dict[str, list[Measured]] | None = None,
-                   extra: list[Measured] = ()) -> tuple[Score, dict[str, Score]]:
+                   extra: Sequence[Measured] = ()) -> tuple[Score, dict[str, Score]]:
     """Leave one plan out, over the plans of `measured` and `extra`: the model fitted on every
     other plan, the thresholds chosen on the other plans of `measured`; the held-out plan's
     interviews scored (in `measured`, and in each of `others`, measured the same way)."""
@@ -423,7 +423,7 @@ __all__ = ["APART", "EXTRA", "EXTRA2", "FEATURES", "FOLDS", "FRESH", "LABELLED",
            "cross_validate", "encoder", "evaluate", "fold_model", "load_labelled", "second_reader", "ENCODER_SETS", "measure", "measure_all", "replace", "transcript_of"]
 
 
-def reliability(measured: list[Measured], method: str = "combined", extra: list[Measured] = (),
+def reliability(measured: list[Measured], method: str = "combined", extra: Sequence[Measured] = (),
                 bins: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)) -> list[tuple[float, float, int, int]]:
     """Calibration, leave one plan out: each ask of `measured`, its most likely planned
     question, by P (fitted on the other plans, with `extra`'s): (low, high, asks in the bin,
