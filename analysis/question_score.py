@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from listenwell.analysis.lexical import LexicalScorer
-from listenwell.text import clauses, followup_cues, logistics, spoken_clean
+from listenwell.text import clauses, followup_cues, logistics, split_sentences, spoken_clean
 
 FEATURES = {
     "combined": ("minilm", "tokens", "wordllama", "lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics"),
@@ -47,8 +47,8 @@ FEATURES = {
 # plan: its own features on the labelled plans, which it was trained on, are too good.
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-4.857, 7.935, 0.268, -2.268, 1.722, 8.443, 10.232, -2.72, -0.894, -0.273, -0.86, -1.558, -0.274, -0.698, -0.209),
-    "lexical": (-2.15, 3.448, 2.856, 5.025, -1.538, -3.255, -0.734, -2.177, -1.121, -0.439, -0.748, 0.062),
+    "combined": (-4.852, 8.065, 0.084, -2.229, 1.587, 8.655, 10.112, -2.686, -0.915, -0.344, -0.828, -1.254, -0.266, -0.507, -0.237),
+    "lexical": (-2.128, 3.263, 3.006, 5.009, -1.524, -3.152, -0.76, -2.18, -1.117, -0.441, -0.843, 0.09),
 }
 
 
@@ -69,7 +69,7 @@ class PairScores:
     features: np.ndarray  # (asks, planned, len(FEATURES[method]))
     similarity: np.ndarray  # (asks, planned): the best part's sentence similarity (minilm, else lexical)
     text: list[list[str]]  # [ask][planned]: the text of the part that scored it
-    clause: np.ndarray  # (asks, planned): the ask's clause closest to the question (-1: one clause)
+    clause: np.ndarray  # (asks, planned): the ask's clause whose closest planned question this is (-1: none, or one clause)
 
 
 def strip_names(text: str, names: Sequence[str]) -> str:
@@ -93,6 +93,8 @@ def parts_of(asks: Sequence[Sequence[str]], names: Sequence[str] = ()) -> list[P
             ids = frozenset(range(n, n + len(cl)))
             pieces.append((s, ids))
             if len(cl) > 1:
+                # a lead-in glued to the first clause speaks for the whole ask, not for that clause
+                cl = [split_sentences(cl[0])[-1], *cl[1:]]
                 pieces += [(c, frozenset([n + k])) for k, c in enumerate(cl)]
             n += len(cl)
         if len(sents) > 1:
@@ -178,11 +180,12 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     clause = np.full((n_a, n_p), -1)
     score = np.full((n_a, n_p), -np.inf)
     n_clauses = {i: max((max(p.clauses) for p in parts if p.ask == i), default=0) + 1 for i in range(n_a)}
-    for k, p in enumerate(parts):
-        if len(p.clauses) == 1 and n_clauses[p.ask] > 1:
-            better = main[k] > score[p.ask]
-            score[p.ask][better] = main[k][better]
-            clause[p.ask][better] = next(iter(p.clauses))
+    for k, p in enumerate(parts):  # each clause speaks for the planned question closest to it
+        if len(p.clauses) == 1 and n_clauses[p.ask] > 1 and n_p:
+            j = int(np.argmax(main[k]))
+            if main[k, j] > score[p.ask, j]:
+                score[p.ask, j] = main[k, j]
+                clause[p.ask, j] = next(iter(p.clauses))
     # the similarity callers show and compare blends: the sentence cosine, on its usual scale
     shown = np.clip(mini, 0, 1) if method == "combined" else lexical
     similarity = np.zeros((n_a, n_p))

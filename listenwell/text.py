@@ -146,7 +146,8 @@ _OPENING = re.compile(
     r"could you|can you|would you|will you|do you|did you|does|did|is there|are there|"
     r"is it|are you|were you|was it|was that|is that|have you|has|had you|should i|would it|"
     r"tell me|walk me through|take me through|talk me through|describe|"
-    r"i'm curious|i am curious|i wonder|i was wondering|i'd love to hear|any advice)\b",
+    r"i'm curious|i am curious|i wonder|i was wondering|i'd love to hear|any advice|"
+    r"any(?=[^.?!]*\byou(?:'d| would)\b))\b",  # "Any events you'd recommend I join."
     re.I,
 )
 # The same lead-in without its comma, as speech recognisers often write it ("One last thing
@@ -251,18 +252,29 @@ def asks(sentence: str) -> bool:
 
 
 _SPLIT = re.compile(
-    r"(?:\?\s+|,?\s+\b(?:and|also|plus|or)\s+(?=(?:what|what's|which|how|why|where|when|who|would|could|do|does|did|is|are|can)\b))",
+    # raw speech keeps its fillers and drops apostrophes: "and uh how much", "and whats"
+    r"(?:\?\s+|,?\s+\b(?:and|also|plus|or)\s+(?=(?:(?:um+|uh+|erm+|er|like)\s+)*"
+    r"(?:what|what's|whats|which|how|why|where|when|who|would|could|do|does|did|is|are|can)\b))",
     re.I,
 )
 
 
 def clauses(sentence: str) -> list[str]:
     """A sentence cut where a second question starts ("what do they earn, and which skills
-    matter?"); each part has at least three words, else the sentence is one clause."""
-    parts = [p.strip(" ,") for p in _SPLIT.split(sentence) if p and p.strip(" ,")]
-    if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
-        return [sentence]
-    return parts
+    matter?"); a piece of under three words stays with the one after it ("okay and um how
+    much...") or, last, before it."""
+    out: list[str] = []
+    short = ""
+    for p in (p.strip(" ,") for p in _SPLIT.split(sentence)):
+        if not p:
+            continue
+        p = f"{short} {p}".strip()
+        short = p if len(p.split()) < 3 else ""
+        if not short:
+            out.append(p)
+    if short and out:
+        out[-1] = f"{out[-1]} {short}"
+    return out if len(out) > 1 else [sentence]
 
 
 # A question about what was just said: "Was that paid?", "you mentioned...", "which of those...", "...after that?"
