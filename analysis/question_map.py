@@ -233,6 +233,7 @@ def assign(prob: np.ndarray, clause: np.ndarray | None = None, params: MatchPara
         if not (p >= params.asked and _second_clause(out[i], clause, i, j)):
             # a question asked in its own clause of an ask that holds another one stays there
             i = _earliest(prob, out, i, j, params.asked)
+            p = float(prob[i, j])  # the confidence of the ask that takes it
         m = out[i]
         if m.state == NOT_ASKED:
             taken.add(j)

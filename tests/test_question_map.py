@@ -262,6 +262,13 @@ def test_a_second_question_in_its_own_clause_stays_with_its_ask():
     assert (got[0].state, got[1].planned, got[1].also) == (NOT_ASKED, 0, [1])
 
 
+def test_an_earlier_ask_that_takes_a_question_shows_its_own_confidence():
+    """A planned question comes before its follow-ups: the earlier ask takes it, with the
+    earlier ask's probability, not the later one's."""
+    got = assign(np.array([[0.5, 0.0], [0.9, 0.0]]), None, DEFAULT_PARAMS)
+    assert (got[0].planned, got[0].confidence, got[1].state) == (0, 0.5, NOT_ASKED)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("what do they earn, and which skills matter?", ["what do they earn", "which skills matter?"]),
     # raw speech: a filler between "and" and the second question; a short opening stays with the first
