@@ -252,9 +252,10 @@ def asks(sentence: str) -> bool:
 
 
 _SPLIT = re.compile(
-    # raw speech keeps its fillers and drops apostrophes: "and uh how much", "and whats"
+    # raw speech keeps its fillers and drops apostrophes: "and uh how much", "and whats";
+    # "..., and also whether drones will replace people"
     r"(?:\?\s+|,?\s+\b(?:and|also|plus|or)\s+(?=(?:(?:um+|uh+|erm+|er|like)\s+)*"
-    r"(?:what|what's|whats|which|how|why|where|when|who|would|could|do|does|did|is|are|can)\b))",
+    r"(?:what|what's|whats|which|how|why|where|when|who|whether|would|could|do|does|did|is|are|can)\b))",
     re.I,
 )
 

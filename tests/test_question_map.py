@@ -273,6 +273,8 @@ def test_an_earlier_ask_that_takes_a_question_shows_its_own_confidence():
     ("what do they earn, and which skills matter?", ["what do they earn", "which skills matter?"]),
     # raw speech: a filler between "and" and the second question; a short opening stays with the first
     ("okay and um how much do you get paid and like whats the hours", ["okay um how much do you get paid", "like whats the hours"]),
+    ("I'm wondering if the field is growing, and also whether drones will replace people?",
+     ["I'm wondering if the field is growing, and", "whether drones will replace people?"]),
     ("How much? And why?", ["How much? And why?"]),  # pieces under three words: one clause, as said
     ("What do they earn?", ["What do they earn?"]),
 ])
