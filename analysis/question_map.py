@@ -230,10 +230,13 @@ def assign(prob: np.ndarray, clause: np.ndarray | None = None, params: MatchPara
             break
         if j in taken:
             continue
-        if not (p >= params.asked and _second_clause(out[i], clause, i, j)):
+        if p >= params.asked and _second_clause(out[i], clause, i, j):
             # a question asked in its own clause of an ask that holds another one stays there
-            i = _earliest(prob, out, i, j, params.asked)
-            p = float(prob[i, j])  # the confidence of the ask that takes it
+            taken.add(j)
+            out[i].also, out[i].also_confidence = [j], [p]
+            continue
+        i = _earliest(prob, out, i, j, params.asked)
+        p = float(prob[i, j])  # the confidence of the ask that takes it
         m = out[i]
         if m.state == NOT_ASKED:
             taken.add(j)
@@ -241,9 +244,6 @@ def assign(prob: np.ndarray, clause: np.ndarray | None = None, params: MatchPara
                 m.planned, m.state, m.confidence = j, ASKED, p
             else:
                 m.maybe, m.state, m.confidence = j, MAYBE, p
-        elif p >= params.asked and _second_clause(m, clause, i, j):
-            taken.add(j)
-            m.also, m.also_confidence = [j], [p]
     return out
 
 
