@@ -8,7 +8,7 @@ Two steps, both pure:
    money.") is kept with the question that follows it.
 2. `match_questions`: every (ask, planned question) pair gets a calibrated probability
    (question_score.py: two sentence encoders, word overlap, how much the pair stands out,
-   signs of a follow-up), then best pairs first, each planned question at most once: a
+   signs of a follow-up, what the interviewee replied), then best pairs first, each planned question at most once: a
    pair at or above `asked` is asked, one at or above `maybe` is a maybe (shown, never
    counted as asked until the user confirms it), the rest are follow-ups. One ask may hold
    two planned questions when two different clauses each match one confidently. The plan's
@@ -55,6 +55,7 @@ class AskedQuestion:
     end: float  # when the interviewer's turn ends
     text: str  # the question sentences of the turn
     sentences: list[str]
+    reply: str = ""  # what the other speakers said after the turn, before the interviewer spoke again
 
 
 def sentences(transcript: Transcript) -> list[Sentence]:
@@ -111,22 +112,26 @@ def find_questions(transcript: Transcript, interviewer: str = INTERVIEWER,
     questions, also an unpunctuated turn without a question's form that says one of them
     in other words (raw recogniser text: "is jet lag something you get used to")."""
     turns: list[list[Sentence]] = []
+    replies: list[list[str]] = []  # per turn: the other speakers' sentences after it
     last: Sentence | None = None
     for s in sorted(sentences(transcript), key=lambda s: s.start):
         if s.speaker != interviewer:
             if s.speaker is not None:
                 last = s
+                if replies:
+                    replies[-1].append(s.text)
             continue
         if turns and last is not None and last.speaker == interviewer and s.start - last.end < SAME_TURN_GAP_S:
             turns[-1].append(s)
         else:
             turns.append([s])
+            replies.append([])
         last = s
     found = [[n for n, s in enumerate(turn) if asks(s.text)] for turn in turns]
     if planned:
         _says_planned(turns, found, planned)
     asked = []
-    for turn, k in zip(turns, found, strict=True):
+    for turn, k, reply in zip(turns, found, replies, strict=True):
         if not k:
             continue
         qs = [turn[n] for n in k]
@@ -134,7 +139,7 @@ def find_questions(transcript: Transcript, interviewer: str = INTERVIEWER,
         lead = turn[k[0] - 1] if k[0] > 0 else None
         if lead is not None and _is_lead_in(lead.text):  # "I'm curious about money. What do ... earn?"
             texts[0] = f"{lead.text} {texts[0]}"
-        asked.append(AskedQuestion(qs[0].start, turn[-1].end, " ".join(s.text for s in qs), texts))
+        asked.append(AskedQuestion(qs[0].start, turn[-1].end, " ".join(s.text for s in qs), texts, " ".join(reply)))
     return asked
 
 
@@ -183,7 +188,7 @@ class MatchParams:
     leave-one-plan-out cross-validation (bench/bench_mapping.py)."""
 
     method: str = "combined"  # "combined" (sentence encoders + words) or "lexical"
-    asked: float = 0.4  # at or above: asked
+    asked: float = 0.3  # at or above: asked
     maybe: float = 0.2  # at or above (and below `asked`): maybe
 
 
@@ -269,16 +274,19 @@ def match_questions(
     planned: Sequence[str],
     params: MatchParams = DEFAULT_PARAMS,
     names: Sequence[str] = (),
+    replies: Sequence[str] | None = None,
 ) -> tuple[list[Match], str]:
     """Match asked questions (each a list of sentences) to planned question texts.
 
-    `names` (the plan's company and people) are left out of the comparison.
+    `names` (the plan's company and people) are left out of the comparison. `replies`: what
+    the interviewee said to each ask (AskedQuestion.reply); without them each ask stands for
+    its own reply.
     """
     if not asked:
         return [], "none"
     if not planned:
         return [Match(None, 0.0) for _ in asked], "none"
-    scores = pair_scores(asked, planned, names, params.method)
+    scores = pair_scores(asked, planned, names, params.method, replies)
     return match_scored(scores, params), scores.method
 
 

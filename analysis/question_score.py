@@ -16,6 +16,10 @@ probability that the ask *is* that planned question:
 - `cues`: signs that the ask is about the previous answer ("Was that paid?", "you
   mentioned...", text.followup_cues), `logistics`: the interviewer asking about their own
   next step ("Could I show you my portfolio?", "Would you mind if I mention your name?").
+- `reply`, `reply_gap`: the question encoder's cosine of what the interviewee replied to the
+  ask and each planned question, and how far this one stands out among the plan's for that
+  reply: an answer about pay says the vague "and how does that side of it work?" was the
+  pay question (a reader labelling an interview reads the answer too).
 
 An ask is scored as a whole, sentence by sentence and clause by clause ("what do they earn,
 and which skills matter?" holds two questions); each planned question takes the part that
@@ -35,7 +39,8 @@ from listenwell.analysis.lexical import LexicalScorer
 from listenwell.text import clauses, followup_cues, logistics, split_sentences, spoken_clean
 
 FEATURES = {
-    "combined": ("minilm", "tokens", "wordllama", "lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics"),
+    "combined": ("minilm", "tokens", "wordllama", "lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics",
+                 "reply", "reply_gap"),
     "lexical": ("lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics"),
 }
 
@@ -47,7 +52,8 @@ FEATURES = {
 # plan: its own features on the labelled plans, which it was trained on, are too good.
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-4.865, 8.091, 0.073, -2.226, 1.604, 8.674, 10.097, -2.683, -0.916, -0.33, -0.828, -1.273, -0.269, -0.493, -0.243),
+    "combined": (-5.96, 6.474, 0.465, -2.494, 1.749, 7.287, 9.976, -2.37, -1.361, -0.356, -0.565, 4.833, 3.338, -1.489, 0.026,
+                 -0.844, -0.279),
     "lexical": (-2.13, 3.276, 2.996, 5.006, -1.524, -3.148, -0.763, -2.178, -1.115, -0.442, -0.843, 0.113),
 }
 
@@ -119,8 +125,9 @@ def _gaps(m: np.ndarray) -> np.ndarray:
 
 
 def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Sequence[str] = (),
-                method: str = "combined") -> PairScores:
-    """The measurements of every (ask, planned) pair, from the best-fitting part of each ask."""
+                method: str = "combined", replies: Sequence[str] | None = None) -> PairScores:
+    """The measurements of every (ask, planned) pair, from the best-fitting part of each ask
+    and from what the interviewee replied to it (`replies`, one per ask)."""
     from listenwell.analysis.embed import embedding_scores, minilm_encode, token_match
 
     parts = parts_of(asks, names)
@@ -129,10 +136,14 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     lex = LexicalScorer(planned)
     lexical = np.array([lex.scores(t) for t in texts]).reshape(len(texts), len(planned))
     whole = [strip_names(spoken_clean(" ".join(s)), names) or "." for s in asks]
-    mini = wl = between = tokens = None
+    # an ask with no reply (the last words of a recording, an API caller without them) stands for
+    # its own reply: with nothing in its place the model, fitted with replies, misses many asks
+    # (docs/report.md)
+    said = [strip_names(spoken_clean(r), names) or w for r, w in zip(replies or whole, whole, strict=True)]
+    mini = wl = between = tokens = reply = None
     if method == "combined":
-        # one MiniLM pass over every text: the parts, the planned questions, the whole asks
-        unique = list(dict.fromkeys(texts + planned + whole))
+        # one MiniLM pass over every text: the parts, the planned questions, the whole asks, the replies
+        unique = list(dict.fromkeys(texts + planned + whole + said))
         enc = minilm_encode(unique)
         wl = embedding_scores(texts, planned)
         if enc is None or wl is None:
@@ -143,6 +154,7 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
             tokens = token_match(enc, [at[t] for t in texts], [at[t] for t in planned])
             mini = sims[np.ix_([at[t] for t in texts], [at[t] for t in planned])]
             between = sims[np.ix_([at[t] for t in whole], [at[t] for t in whole])]
+            reply = np.clip(sims[np.ix_([at[t] for t in said], [at[t] for t in planned])], 0, 1)
     # the similarity that picks each pair's part and the gaps: word-by-word matching ranks the
     # right planned question first most often (bench_mapping_models.py)
     main = tokens if tokens is not None and method == "combined" else lexical
@@ -172,26 +184,35 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
         topic[1:] = np.diagonal(between, offset=-1)
     extra = {"col_gap": col_gap, "earlier": earlier, "same_topic": np.repeat(topic[:, None], n_p, 1),
              "cues": np.repeat(cues[:, None], n_p, 1), "logistics": np.repeat(logi[:, None], n_p, 1)}
+    if reply is not None:
+        extra |= {"reply": reply, "reply_gap": _gaps(reply)}
     for f, name in enumerate(names_):
         if name in per_part:
             feats[:, :, f] = per_part[name][best, cols[None, :]]
         else:
             feats[:, :, f] = extra[name]
-    clause = np.full((n_a, n_p), -1)
-    score = np.full((n_a, n_p), -np.inf)
-    n_clauses = {i: max((max(p.clauses) for p in parts if p.ask == i), default=0) + 1 for i in range(n_a)}
-    for k, p in enumerate(parts):  # each clause speaks for the planned question closest to it
-        if len(p.clauses) == 1 and n_clauses[p.ask] > 1 and n_p:
-            j = int(np.argmax(main[k]))
-            if main[k, j] > score[p.ask, j]:
-                score[p.ask, j] = main[k, j]
-                clause[p.ask, j] = next(iter(p.clauses))
+    clause = _clause_votes(parts, main, n_a, n_p)
     # the similarity callers show and compare blends: the sentence cosine, on its usual scale
     shown = np.clip(mini, 0, 1) if method == "combined" else lexical
     similarity = np.zeros((n_a, n_p))
     for k, p in enumerate(parts):
         similarity[p.ask] = np.maximum(similarity[p.ask], shown[k])
     return PairScores(method, feats, similarity, [[parts[best[i, j]].text for j in range(n_p)] for i in range(n_a)], clause)
+
+
+def _clause_votes(parts: Sequence[Part], main: np.ndarray, n_a: int, n_p: int) -> np.ndarray:
+    """(asks, planned): the clause of the ask that speaks for each planned question, the one
+    closest to it among the clauses whose closest planned question it is (-1: none, or one clause)."""
+    clause = np.full((n_a, n_p), -1)
+    score = np.full((n_a, n_p), -np.inf)
+    n_clauses = {i: max((max(p.clauses) for p in parts if p.ask == i), default=0) + 1 for i in range(n_a)}
+    for k, p in enumerate(parts):
+        if len(p.clauses) == 1 and n_clauses[p.ask] > 1 and n_p:
+            j = int(np.argmax(main[k]))
+            if main[k, j] > score[p.ask, j]:
+                score[p.ask, j] = main[k, j]
+                clause[p.ask, j] = next(iter(p.clauses))
+    return clause
 
 
 # Products the model also weighs: a follow-up cue, a logistics question or an ask on the

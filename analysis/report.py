@@ -77,7 +77,8 @@ def analyse(
     asked = with_asks_at(find_questions(transcript, planned=[q.text for q in planned]) if INTERVIEWER in ts.talk else [],
                          transcript, decisions)
     names = [n for n in (plan.interviewee, plan.interviewer, plan.company) if n] if plan else []
-    matches, method = match_questions([a.sentences for a in asked], [q.text for q in planned], params, names)
+    matches, method = match_questions([a.sentences for a in asked], [q.text for q in planned], params, names,
+                                      [a.reply for a in asked])
     matches, decided = decide(asked, matches, planned, decisions)
     unheard = unheard_interviewer_speech(transcript)
     answers = answer_windows(transcript, asked, unheard, max(transcript.audio.duration_s, speech_end))

@@ -53,7 +53,7 @@ SCRIPT = [
     (ER, "Thanks for making the time today. Could you walk me through an ordinary day for you?"),
     (EE, "Sure. Most mornings start with a stand-up with the design team, then I plan sessions. " * 4),
     (ER, "Does a psychology background help juniors much?"),
-    (EE, "Usually two or three, sometimes more when a launch is coming up and everyone needs answers. " * 2),
+    (EE, "It helps with the interviewing side of things, and you learn the rest on the job. " * 2),
     (ER, "What do you think research will look like five years from now?"),
     (EE, "Tools will change how we synthesise and report, but talking to people stays at the heart of it. " * 3),
     (ER, "How did you end up in UX research in the first place?"),

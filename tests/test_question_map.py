@@ -136,7 +136,8 @@ def test_a_long_plan_takes_no_weak_match_in_plan_order():
 def test_a_weak_ask_between_two_confident_ones_is_not_promoted_by_position():
     """The plan's order decides nothing: a weak ask between two confident matches stays a
     maybe even though the planned question between theirs is free."""
-    prob = np.array([[0.95, 0.05, 0.05], [0.05, 0.30, 0.10], [0.05, 0.05, 0.90]])
+    weak = (DEFAULT_PARAMS.maybe + DEFAULT_PARAMS.asked) / 2
+    prob = np.array([[0.95, 0.05, 0.05], [0.05, weak, 0.10], [0.05, 0.05, 0.90]])
     got = assign(prob, None, DEFAULT_PARAMS)
     assert [(m.state, m.planned) for m in got] == [(ASKED, 0), (MAYBE, None), (ASKED, 2)] and got[1].maybe == 1
 
@@ -299,6 +300,23 @@ def test_find_questions_groups_turns_and_ignores_the_interviewee():
     ]
     assert asked[0].start > lines[0][2]  # starts at the question sentence, not at "Thanks"
     assert asked[0].end == pytest.approx(lines[0][3])
+    # what the interviewee said back, up to the interviewer's next words (the model reads it)
+    assert asked[0].reply == "I started in a call centre. Why do you ask? Anyway, it was a long road."
+    assert asked[1].reply == ""
+
+
+def test_the_reply_tells_which_planned_question_a_vague_ask_was():
+    """The same vague ask leans towards the planned question its reply talks about."""
+    planned = ["What are the hours like in a kitchen?", "How is the pay for line cooks?",
+               "Would you recommend opening your own restaurant one day?"]
+    ask = [["And how does that side of it work for you?"]]
+    pay = "Line cooks start around twelve pounds an hour, and with overtime it comes to about twenty-six thousand a year."
+    hours = "I start at two in the afternoon and finish after midnight, five or six days a week, weekends included."
+    by_pay, _ = match_questions(ask, planned, replies=[pay])
+    by_hours, _ = match_questions(ask, planned, replies=[hours])
+    assert by_pay[0].probs[1] > by_pay[0].probs[0] and by_hours[0].probs[0] > by_hours[0].probs[1]
+    # no reply (the recording ends): the ask stands for its own reply, as without replies at all
+    assert match_questions(ask, planned, replies=[""])[0][0].probs == match_questions(ask, planned)[0][0].probs
 
 
 def test_match_without_plan_makes_everything_a_followup():

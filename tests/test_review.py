@@ -108,8 +108,8 @@ def test_correct_an_interview_on_the_page(served, tmp_path):
         page.wait_for("[...document.querySelectorAll('#transcript .w')].some(w => w.textContent === 'biology')")
         assert page.eval("document.getElementById('status').textContent").startswith("Saved: #3")
 
-        # 4. split a line where the speaker changes: from the second "Usually" on, the other speaker (s)
-        i = page.eval("[...document.querySelectorAll('#transcript .w')].filter(w => w.textContent === 'Usually')[1].dataset.i")
+        # 4. split a line where the speaker changes: from the second "helps" on, the other speaker (s)
+        i = page.eval("[...document.querySelectorAll('#transcript .w')].filter(w => w.textContent === 'helps')[1].dataset.i")
         word = f"document.querySelector('#transcript .w[data-i=\"{i}\"]')"
         page.click(f'#transcript .w[data-i="{i}"]')
         page.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "s", "text": "s"})
