@@ -8,9 +8,10 @@ Two steps, both pure:
    money.") is kept with the question that follows it.
 2. `match_questions`: every (ask, planned question) pair gets a calibrated probability
    (question_score.py: two sentence encoders, word overlap, how much the pair stands out,
-   signs of a follow-up, what the interviewee replied), then best pairs first, each planned question at most once: a
-   pair at or above `asked` is asked, one at or above `maybe` is a maybe (shown, never
-   counted as asked until the user confirms it), the rest are follow-ups. One ask may hold
+   signs of a follow-up, what the interviewee replied), then best pairs first, each planned
+   question at most once: a pair at or above `asked` is asked, one at or above `maybe` is a
+   maybe (shown, never counted as asked until the user confirms it), the rest are
+   follow-ups. One ask may hold
    two planned questions when two different clauses each match one confidently. The plan's
    order decides nothing: an ask is placed by its own evidence (a rule that let a weak ask
    take the planned question between two confident matches lost accuracy on plans it was

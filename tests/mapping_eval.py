@@ -158,8 +158,8 @@ def measure(plan: LabelledPlan, iv: Interview, condition: str = "clean", method:
         cover = [max(0.0, min(e, a.end) - max(s, a.start)) for s, e in spans]
         best = int(np.argmax(cover)) if cover else -1
         line_of.append(best if best >= 0 and cover[best] > 0 else -1)
-    return Measured(plan, iv, line_of, pair_scores([a.sentences for a in asked], plan.texts, (), method,
-                                                         [a.reply for a in asked]))
+    scores = pair_scores([a.sentences for a in asked], plan.texts, (), method, [a.reply for a in asked])
+    return Measured(plan, iv, line_of, scores)
 
 
 def measure_all(plans: list[LabelledPlan], condition: str = "clean", method: str = "combined",
