@@ -11,9 +11,8 @@ Two steps, both pure:
    signs of a follow-up, what the interviewee replied), then best pairs first, each planned
    question at most once: a pair at or above `asked` is asked, one at or above `maybe` is a
    maybe (shown, never counted as asked until the user confirms it), the rest are
-   follow-ups. One ask may hold
-   two planned questions when two different clauses each match one confidently. The plan's
-   order decides nothing: an ask is placed by its own evidence (a rule that let a weak ask
+   follow-ups. One ask may hold two planned questions when two different clauses each
+   match one confidently. The plan's order decides nothing: an ask is placed by its own evidence (a rule that let a weak ask
    take the planned question between two confident matches lost accuracy on plans it was
    not tuned on: docs/report.md).
 
