@@ -30,6 +30,7 @@ import numpy as np
 
 from listenwell.analysis.lexical import LexicalScorer
 from listenwell.analysis.question_score import PairScores, pair_scores, probabilities, strip_names
+from listenwell.analysis.talk import is_acknowledgement
 from listenwell.intervals import overlap
 from listenwell.records import INTERVIEWER, Transcript
 from listenwell.text import asks, split_sentences, spoken_clean, terms
@@ -55,7 +56,7 @@ class AskedQuestion:
     end: float  # when the interviewer's turn ends
     text: str  # the question sentences of the turn
     sentences: list[str]
-    reply: str = ""  # what the other speakers said after the turn, before the interviewer spoke again
+    reply: str = ""  # what the other speakers said after the turn, up to the interviewer's next words (not "mm-hm")
 
 
 def sentences(transcript: Transcript) -> list[Sentence]:
@@ -127,6 +128,9 @@ def find_questions(transcript: Transcript, interviewer: str = INTERVIEWER,
             turns.append([s])
             replies.append([])
         last = s
+    for t in range(len(turns) - 2, -1, -1):  # "mm-hm" in the middle of an answer does not end it
+        if all(is_acknowledgement(s.text) for s in turns[t + 1]):
+            replies[t] += replies[t + 1]
     found = [[n for n, s in enumerate(turn) if asks(s.text)] for turn in turns]
     if planned:
         _says_planned(turns, found, planned)

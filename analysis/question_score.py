@@ -52,8 +52,8 @@ FEATURES = {
 # plan: its own features on the labelled plans, which it was trained on, are too good.
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-5.96, 6.474, 0.465, -2.494, 1.749, 7.287, 9.976, -2.37, -1.361, -0.356, -0.565, 4.833, 3.338, -1.489, 0.026,
-                 -0.844, -0.279),
+    "combined": (-5.961, 6.473, 0.464, -2.494, 1.748, 7.288, 9.976, -2.37, -1.362, -0.356, -0.565, 4.839, 3.334, -1.488, 0.025,
+                 -0.843, -0.279),
     "lexical": (-2.13, 3.276, 2.996, 5.006, -1.524, -3.148, -0.763, -2.178, -1.115, -0.442, -0.843, 0.113),
 }
 

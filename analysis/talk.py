@@ -103,7 +103,8 @@ def interruptions(turns: list[Turn], acknowledgements: list[float] = ()) -> list
     return out
 
 
-def _is_ack(text: str) -> bool:
+def is_acknowledgement(text: str) -> bool:
+    """A few words that only acknowledge ("mm-hm", "right", "I see"), nothing said or asked."""
     import re
 
     words = re.findall(r"[a-z]+(?:['-][a-z]+)?", text.lower())
@@ -123,7 +124,7 @@ def acknowledgements(transcript: Transcript) -> list[float]:
         if e - s > ACK_MAX_S or not iv.crop(ee, s - ACK_AROUND_S, s) or not iv.crop(ee, e, e + ACK_AROUND_S):
             continue
         said = " ".join(w for a, b, w in words if b > s - 0.1 and a < e + 0.1)
-        if _is_ack(said):
+        if is_acknowledgement(said):
             out.append(s)
     return out
 

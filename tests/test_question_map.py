@@ -300,9 +300,24 @@ def test_find_questions_groups_turns_and_ignores_the_interviewee():
     ]
     assert asked[0].start > lines[0][2]  # starts at the question sentence, not at "Thanks"
     assert asked[0].end == pytest.approx(lines[0][3])
-    # what the interviewee said back, up to the interviewer's next words (the model reads it)
-    assert asked[0].reply == "I started in a call centre. Why do you ask? Anyway, it was a long road."
+    # what the interviewee said back, up to the interviewer's next words but for acknowledgements
+    # ("Really?", "I see. That makes sense."): the model reads it
+    assert asked[0].reply == ("I started in a call centre. Why do you ask? Anyway, it was a long road. "
+                              "Yes, really, about ten years in total before I got here. Then I moved on.")
     assert asked[1].reply == ""
+
+
+def test_an_acknowledgement_does_not_end_the_reply():
+    lines = timed_script([
+        (ER, "What does a normal week look like?"),
+        (EE, "Mondays are planning."),
+        (ER, "Mm-hm."),
+        (EE, "The rest is site visits."),
+        (ER, "That makes sense. And what do juniors earn?"),
+        (EE, "About thirty thousand."),
+    ])
+    asked = find_questions(transcript_from_script(lines))
+    assert [a.reply for a in asked] == ["Mondays are planning. The rest is site visits.", "About thirty thousand."]
 
 
 def test_the_reply_tells_which_planned_question_a_vague_ask_was():
