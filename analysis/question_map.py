@@ -12,9 +12,9 @@ Two steps, both pure:
    question at most once: a pair at or above `asked` is asked, one at or above `maybe` is a
    maybe (shown, never counted as asked until the user confirms it), the rest are
    follow-ups. One ask may hold two planned questions when two different clauses each
-   match one confidently. The plan's order decides nothing: an ask is placed by its own evidence (a rule that let a weak ask
-   take the planned question between two confident matches lost accuracy on plans it was
-   not tuned on: docs/report.md).
+   match one confidently. The plan's order decides nothing: an ask is placed by its own
+   evidence (a rule that let a weak ask take the planned question between two confident
+   matches lost accuracy on plans it was not tuned on: docs/report.md).
 
 The parameters were chosen by leave-one-plan-out cross-validation on tests/data/
 (bench/bench_mapping.py).

@@ -136,12 +136,12 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     lex = LexicalScorer(planned)
     lexical = np.array([lex.scores(t) for t in texts]).reshape(len(texts), len(planned))
     whole = [strip_names(spoken_clean(" ".join(s)), names) or "." for s in asks]
-    # an ask with no reply (the last words of a recording, an API caller without them) stands for
-    # its own reply: with nothing in its place the model, fitted with replies, misses many asks
-    # (docs/report.md)
-    said = [strip_names(spoken_clean(r), names) or w for r, w in zip(replies or whole, whole, strict=True)]
     mini = wl = between = tokens = reply = None
     if method == "combined":
+        # an ask with no reply (the last words of a recording, an API caller without them) stands
+        # for its own reply: with nothing in its place the model, fitted with replies, misses many
+        # asks (docs/report.md)
+        said = [strip_names(spoken_clean(r), names) or w for r, w in zip(replies or whole, whole, strict=True)]
         # one MiniLM pass over every text: the parts, the planned questions, the whole asks, the replies
         unique = list(dict.fromkeys(texts + planned + whole + said))
         enc = minilm_encode(unique)
