@@ -192,7 +192,7 @@ class MatchParams:
     leave-one-plan-out cross-validation (bench/bench_mapping.py)."""
 
     method: str = "combined"  # "combined" (sentence encoders + words) or "lexical"
-    asked: float = 0.3  # at or above: asked
+    asked: float = 0.4  # at or above: asked
     maybe: float = 0.2  # at or above (and below `asked`): maybe
 
 

@@ -36,11 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from listenwell.analysis.lexical import LexicalScorer
-from listenwell.text import clauses, followup_cues, logistics, split_sentences, spoken_clean
+from listenwell.text import clauses, followup_cues, logistics, split_sentences, spoken_clean, terms
 
 FEATURES = {
     "combined": ("minilm", "tokens", "wordllama", "lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics",
-                 "reply", "reply_gap"),
+                 "reply", "reply_gap", "echo"),
     "lexical": ("lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics"),
 }
 
@@ -52,8 +52,8 @@ FEATURES = {
 # plan: its own features on the labelled plans, which it was trained on, are too good.
 COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
-    "combined": (-5.961, 6.473, 0.464, -2.494, 1.748, 7.288, 9.976, -2.37, -1.362, -0.356, -0.565, 4.839, 3.334, -1.488, 0.025,
-                 -0.843, -0.279),
+    "combined": (-5.325, 5.836, 0.33, -2.115, 1.694, 8.137, 9.837, -2.07, -0.348, -0.257, -0.931, 4.639, 3.679, -3.837, -1.457,
+                 -0.067, -0.457, -0.244),
     "lexical": (-2.13, 3.276, 2.996, 5.006, -1.524, -3.148, -0.763, -2.178, -1.115, -0.442, -0.843, 0.113),
 }
 
@@ -185,7 +185,7 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     extra = {"col_gap": col_gap, "earlier": earlier, "same_topic": np.repeat(topic[:, None], n_p, 1),
              "cues": np.repeat(cues[:, None], n_p, 1), "logistics": np.repeat(logi[:, None], n_p, 1)}
     if reply is not None:
-        extra |= {"reply": reply, "reply_gap": _gaps(reply)}
+        extra |= {"reply": reply, "reply_gap": _gaps(reply), "echo": np.repeat(_echo(whole, replies, lex, names)[:, None], n_p, 1)}
     for f, name in enumerate(names_):
         if name in per_part:
             feats[:, :, f] = per_part[name][best, cols[None, :]]
@@ -198,6 +198,19 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     for k, p in enumerate(parts):
         similarity[p.ask] = np.maximum(similarity[p.ask], shown[k])
     return PairScores(method, feats, similarity, [[parts[best[i, j]].text for j in range(n_p)] for i in range(n_a)], clause)
+
+
+def _echo(whole: Sequence[str], replies: Sequence[str] | None, lex: LexicalScorer, names: Sequence[str]) -> np.ndarray:
+    """For each ask, the IDF-weighted share of its terms that the previous reply used (0 for
+    the first ask, and without replies). The plan's rare words weigh most, and words the plan
+    never uses most of all: "canning line" echoes an answer, "day" may be the plan's own."""
+    out = np.zeros(len(whole))
+    for i in range(1, len(whole) if replies else 0):
+        said = set(terms(strip_names(spoken_clean(replies[i - 1]), names)))
+        weights = [(lex.idf.get(t, lex.unseen_idf), t in said) for t in terms(whole[i])]
+        total = sum(w for w, _ in weights)
+        out[i] = sum(w for w, echoed in weights if echoed) / total if total else 0.0
+    return out
 
 
 def _clause_votes(parts: Sequence[Part], main: np.ndarray, n_a: int, n_p: int) -> np.ndarray:

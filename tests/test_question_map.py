@@ -334,6 +334,20 @@ def test_the_reply_tells_which_planned_question_a_vague_ask_was():
     assert match_questions(ask, planned, replies=[""])[0][0].probs == match_questions(ask, planned)[0][0].probs
 
 
+
+def test_an_ask_that_picks_up_the_previous_answer_leans_to_a_followup():
+    """The same ask after an answer that used its words ("canning line") is less likely the
+    planned question than after an answer that did not."""
+    planned = ["What does a normal shift look like?", "How physically demanding is the job?", "What do new starters earn?"]
+    asks = [["What does a normal shift look like for you?"], ["Canning line. Is that physical, or mostly standing around?"]]
+    echoed = "Most days I'm on the canning line, loading cans onto the belt and checking the seals."
+    other = "Most days I check the seals on the bottles and load pallets for the trucks."
+    after_echo, _ = match_questions(asks, planned, replies=[echoed, "Mostly standing."])
+    after_other, _ = match_questions(asks, planned, replies=[other, "Mostly standing."])
+    assert after_echo[1].probs[1] < 0.6 * after_other[1].probs[1]
+    assert after_echo[1].state != ASKED and after_other[1].planned == 1
+    assert after_echo[0].planned == after_other[0].planned == 0
+
 def test_match_without_plan_makes_everything_a_followup():
     matches, method = match_questions([["How are you?"]], [])
     assert [m.planned for m in matches] == [None] and method == "none"
