@@ -197,7 +197,7 @@ class MatchParams:
 
 
 DEFAULT_PARAMS = MatchParams()
-LEXICAL_PARAMS = MatchParams(method="lexical", asked=0.5)
+LEXICAL_PARAMS = MatchParams(method="lexical", asked=0.6)
 
 
 @dataclass

@@ -41,7 +41,7 @@ from listenwell.text import clauses, followup_cues, logistics, split_sentences, 
 FEATURES = {
     "combined": ("minilm", "tokens", "wordllama", "lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics",
                  "reply", "reply_gap", "echo"),
-    "lexical": ("lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics"),
+    "lexical": ("lexical", "row_gap", "col_gap", "earlier", "same_topic", "cues", "logistics", "echo"),
 }
 
 # Fitted by `bench/bench_mapping.py --fit` on every labelled interview (the 149 plans the encoder
@@ -54,7 +54,7 @@ COEFFICIENTS = {
     # intercept, then FEATURES[method], then the INTERACTIONS
     "combined": (-5.325, 5.836, 0.33, -2.115, 1.694, 8.137, 9.837, -2.07, -0.348, -0.257, -0.931, 4.639, 3.679, -3.837, -1.457,
                  -0.067, -0.457, -0.244),
-    "lexical": (-2.13, 3.276, 2.996, 5.006, -1.524, -3.148, -0.763, -2.178, -1.115, -0.442, -0.843, 0.113),
+    "lexical": (-1.607, 2.753, 3.684, 5.004, -1.121, -0.965, -0.693, -2.563, -4.146, -1.173, -0.396, -0.405, 0.283),
 }
 
 
@@ -183,9 +183,10 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
                    else np.array([LexicalScorer(whole).scores(t) for t in whole]))
         topic[1:] = np.diagonal(between, offset=-1)
     extra = {"col_gap": col_gap, "earlier": earlier, "same_topic": np.repeat(topic[:, None], n_p, 1),
-             "cues": np.repeat(cues[:, None], n_p, 1), "logistics": np.repeat(logi[:, None], n_p, 1)}
+             "cues": np.repeat(cues[:, None], n_p, 1), "logistics": np.repeat(logi[:, None], n_p, 1),
+             "echo": np.repeat(_echo(whole, replies, lex, names)[:, None], n_p, 1)}
     if reply is not None:
-        extra |= {"reply": reply, "reply_gap": _gaps(reply), "echo": np.repeat(_echo(whole, replies, lex, names)[:, None], n_p, 1)}
+        extra |= {"reply": reply, "reply_gap": _gaps(reply)}
     for f, name in enumerate(names_):
         if name in per_part:
             feats[:, :, f] = per_part[name][best, cols[None, :]]

@@ -37,9 +37,10 @@ from samples.script import timed_script, transcript_from_script
 # Measured in-sample with the shipped model (bench/bench_mapping.py --folds none;
 # leave-one-plan-out numbers in docs/report.md): planned questions right 0.993 on clean text
 # (the question encoder was fine-tuned on these plans: a broken or stale model file shows
-# here, not how well it reads new ones; held out it is 0.963), lexical 0.78. The floors leave
-# room for harmless changes.
-MIN_PLANNED_RIGHT = {"combined": 0.95, "lexical": 0.74}
+# here, not how well it reads new ones; held out it is 0.963), lexical 0.747 (0.779 before it
+# read the previous reply's words: fewer false "asked", more misses). The floors leave room
+# for harmless changes.
+MIN_PLANNED_RIGHT = {"combined": 0.95, "lexical": 0.72}
 
 
 def test_labelled_set_is_big_enough():
