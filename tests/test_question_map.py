@@ -335,7 +335,6 @@ def test_the_reply_tells_which_planned_question_a_vague_ask_was():
     assert match_questions(ask, planned, replies=[""])[0][0].probs == match_questions(ask, planned)[0][0].probs
 
 
-
 def test_an_ask_that_picks_up_the_previous_answer_leans_to_a_followup():
     """The same ask after an answer that used its words ("canning line") is less likely the
     planned question than after an answer that did not."""
@@ -348,6 +347,7 @@ def test_an_ask_that_picks_up_the_previous_answer_leans_to_a_followup():
     assert after_echo[1].probs[1] < 0.6 * after_other[1].probs[1]
     assert after_echo[1].state != ASKED and after_other[1].planned == 1
     assert after_echo[0].planned == after_other[0].planned == 0
+
 
 def test_match_without_plan_makes_everything_a_followup():
     matches, method = match_questions([["How are you?"]], [])
