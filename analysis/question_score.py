@@ -136,12 +136,13 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     lex = LexicalScorer(planned)
     lexical = np.array([lex.scores(t) for t in texts]).reshape(len(texts), len(planned))
     whole = [strip_names(spoken_clean(" ".join(s)), names) or "." for s in asks]
+    heard = [strip_names(spoken_clean(r), names) for r in replies or whole]  # the replies, cleaned once
     mini = wl = between = tokens = reply = None
     if method == "combined":
         # an ask with no reply (the last words of a recording, an API caller without them) stands
         # for its own reply: with nothing in its place the model, fitted with replies, misses many
         # asks (docs/report.md)
-        said = [strip_names(spoken_clean(r), names) or w for r, w in zip(replies or whole, whole, strict=True)]
+        said = [h or w for h, w in zip(heard, whole, strict=True)]
         # one MiniLM pass over every text: the parts, the planned questions, the whole asks, the replies
         unique = list(dict.fromkeys(texts + planned + whole + said))
         enc = minilm_encode(unique)
@@ -184,7 +185,7 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
         topic[1:] = np.diagonal(between, offset=-1)
     extra = {"col_gap": col_gap, "earlier": earlier, "same_topic": np.repeat(topic[:, None], n_p, 1),
              "cues": np.repeat(cues[:, None], n_p, 1), "logistics": np.repeat(logi[:, None], n_p, 1),
-             "echo": np.repeat(_echo(whole, replies, lex, names)[:, None], n_p, 1)}
+             "echo": np.repeat(_echo(whole, heard if replies else None, lex)[:, None], n_p, 1)}
     if reply is not None:
         extra |= {"reply": reply, "reply_gap": _gaps(reply)}
     for f, name in enumerate(names_):
@@ -201,13 +202,13 @@ def pair_scores(asks: Sequence[Sequence[str]], planned: Sequence[str], names: Se
     return PairScores(method, feats, similarity, [[parts[best[i, j]].text for j in range(n_p)] for i in range(n_a)], clause)
 
 
-def _echo(whole: Sequence[str], replies: Sequence[str] | None, lex: LexicalScorer, names: Sequence[str]) -> np.ndarray:
-    """For each ask, the IDF-weighted share of its terms that the previous reply used (0 for
-    the first ask, and without replies). The plan's rare words weigh most, and words the plan
-    never uses most of all: "canning line" echoes an answer, "day" may be the plan's own."""
+def _echo(whole: Sequence[str], replies: Sequence[str] | None, lex: LexicalScorer) -> np.ndarray:
+    """For each ask, the IDF-weighted share of its terms that the previous reply (cleaned) used
+    (0 for the first ask, and without replies). The plan's rare words weigh most, and words the
+    plan never uses most of all: "canning line" echoes an answer, "day" may be the plan's own."""
     out = np.zeros(len(whole))
     for i in range(1, len(whole) if replies else 0):
-        said = set(terms(strip_names(spoken_clean(replies[i - 1]), names)))
+        said = set(terms(replies[i - 1]))
         weights = [(lex.idf.get(t, lex.unseen_idf), t in said) for t in terms(whole[i])]
         total = sum(w for w, _ in weights)
         out[i] = sum(w for w, echoed in weights if echoed) / total if total else 0.0
